@@ -1,0 +1,44 @@
+# The two commands of the README: `make run` and `make test`. Everything else is a helper.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+OUT    ?= build/bot
+PACKAGES := bot intents fulfillment admin_api
+
+.PHONY: run test lint typecheck unit build clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: $(BIN)/python pyproject.toml
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+$(VENV)/.dev-installed: $(VENV)/.installed
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $@
+
+## make run: install, build the bot, and show what was built.
+run: $(VENV)/.installed
+	$(BIN)/meety build --out $(OUT)
+	$(BIN)/meety inspect $(OUT)/lexjson
+
+build: $(VENV)/.installed
+	$(BIN)/meety build --out $(OUT)
+
+## make test: install dev dependencies, then lint, type-check and run the whole suite.
+test: lint typecheck unit
+
+lint: $(VENV)/.dev-installed
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+typecheck: $(VENV)/.dev-installed
+	$(BIN)/mypy --strict $(PACKAGES)
+
+unit: $(VENV)/.dev-installed
+	$(BIN)/pytest
+
+clean:
+	rm -rf $(VENV) build .pytest_cache .mypy_cache .ruff_cache

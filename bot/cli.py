@@ -1,0 +1,80 @@
+"""The ``meety`` command: one thin function per subcommand.
+
+Settings are read here, once, and passed down. Every MeetyError becomes a
+message on stderr and a non-zero exit code; a traceback reaches the user only
+for a bug.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from bot.build import compile_project, write_build
+from bot.errors import InvalidBot, MeetyError
+from bot.inspect import summarize
+from bot.lexjson import load_package
+from bot.settings import load_build_settings
+from bot.validate import validate
+
+EXIT_INVALID = 1
+
+
+def _build(args: argparse.Namespace) -> int:
+    settings = load_build_settings()
+    bot = compile_project(Path(args.project), settings)
+    output = write_build(bot, Path(args.out))
+    print(summarize(bot))
+    print(f"\nLexJson folder:   {output.folder}")
+    print(f"LexJson zip:      {output.zip_file}")
+    print(f"CloudFormation:   {output.cfn_resource}")
+    print(f"                  {output.cfn_template}")
+    return 0
+
+
+def _inspect(args: argparse.Namespace) -> int:
+    bot = load_package(Path(args.package))
+    print(summarize(bot))
+    problems = validate(bot)
+    if problems:
+        print(f"\n{len(problems)} problem(s) Lex would reject:")
+        for problem in problems:
+            print(f"  - {problem}")
+        return EXIT_INVALID
+    return 0
+
+
+def parser() -> argparse.ArgumentParser:
+    root = argparse.ArgumentParser(prog="meety", description="Meety: the bot as code, compiled to Amazon Lex V2.")
+    commands = root.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    build = commands.add_parser("build", help="validate the specs and write the Lex V2 package and CloudFormation")
+    build.add_argument("--project", default=".", help="folder holding intents/ and locales/ (default: .)")
+    build.add_argument("--out", default="build/bot", help="output folder (default: build/bot)")
+    build.set_defaults(handler=_build)
+
+    inspect = commands.add_parser("inspect", help="load a LexJson package (folder or zip) and summarize it")
+    inspect.add_argument("package", help="a LexJson package: an export folder or .zip")
+    inspect.set_defaults(handler=_inspect)
+    return root
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    try:
+        code: int = args.handler(args)
+    except InvalidBot as exc:
+        print(f"meety {args.command}: {len(exc.problems)} problem(s):", file=sys.stderr)
+        for problem in exc.problems:
+            print(f"  - {problem}", file=sys.stderr)
+        return EXIT_INVALID
+    except MeetyError as exc:
+        print(f"meety {args.command}: {exc}", file=sys.stderr)
+        return EXIT_INVALID
+    return code
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""Meety test suite."""
