@@ -47,10 +47,14 @@ def _inspect(args: argparse.Namespace) -> int:
 
 
 def parser() -> argparse.ArgumentParser:
-    root = argparse.ArgumentParser(prog="meety", description="Meety: the bot as code, compiled to Amazon Lex V2.")
+    root = argparse.ArgumentParser(
+        prog="meety", description="Meety: the bot as code, compiled to Amazon Lex V2."
+    )
     commands = root.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    build = commands.add_parser("build", help="validate the specs and write the Lex V2 package and CloudFormation")
+    build = commands.add_parser(
+        "build", help="validate the specs and write the Lex V2 package and CloudFormation"
+    )
     build.add_argument("--project", default=".", help="folder holding intents/ and locales/ (default: .)")
     build.add_argument("--out", default="build/bot", help="output folder (default: build/bot)")
     build.set_defaults(handler=_build)

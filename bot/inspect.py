@@ -6,7 +6,9 @@ from bot.model import Bot
 
 
 def summarize(bot: Bot) -> str:
-    lines = [f"Bot {bot.name} ({len(bot.locales)} locale(s), idle session TTL {bot.idle_session_ttl_in_seconds}s)"]
+    lines = [
+        f"Bot {bot.name} ({len(bot.locales)} locale(s), idle session TTL {bot.idle_session_ttl_in_seconds}s)"
+    ]
     for locale in bot.locales:
         utterances = sum(len(i.sample_utterances) for i in locale.intents)
         lines.append(

@@ -24,7 +24,6 @@ from bot.catalog import Catalog, load_catalog
 from bot.errors import Problem
 from bot.spec import BotSpec, IntentSpec, SlotTypeSpec
 
-
 T = TypeVar("T")
 
 

@@ -105,7 +105,9 @@ def resolve(project: Project, config_values: Mapping[str, Sequence[str]]) -> Res
             _slot_type(texts, s.spec, s.file, where, config_values) for s in project.slot_types
         )
         intents = tuple(_intent(texts, s.spec, s.file, where) for s in project.intents)
-        voice = VoiceSettings(voice_id=locale_spec.voice_id, engine="neural") if locale_spec.voice_id else None
+        voice = (
+            VoiceSettings(voice_id=locale_spec.voice_id, engine="neural") if locale_spec.voice_id else None
+        )
         locales.append(
             Locale(
                 locale_id=locale_spec.locale_id,
@@ -206,7 +208,9 @@ class _Texts:
         )
 
     def response(self, spec: ResponseSpec, where: Where) -> Response:
-        return Response(message_groups=self.groups(spec.messages, where), allow_interrupt=spec.allow_interrupt)
+        return Response(
+            message_groups=self.groups(spec.messages, where), allow_interrupt=spec.allow_interrupt
+        )
 
     def prompt(self, spec: PromptSpec, where: Where) -> Prompt:
         return Prompt(
@@ -272,7 +276,9 @@ def _slot_type(
         if spec.values_from not in config_values:
             known = ", ".join(sorted(config_values)) or "none"
             texts.problems.append(
-                Problem((*where, "values_from"), f"unknown setting '{spec.values_from}' (known: {known})", file)
+                Problem(
+                    (*where, "values_from"), f"unknown setting '{spec.values_from}' (known: {known})", file
+                )
             )
         values = tuple(configured_value(v) for v in config_values.get(spec.values_from, ()))
     if values or spec.regex is None:

@@ -70,7 +70,9 @@ class BuildSettings(BaseSettings):
                 continue
             kind, sep, name = item.partition(":")
             if not sep:
-                raise ValueError(f"backup target '{item}' must look like rds:NAME, aurora:NAME or dynamodb:NAME")
+                raise ValueError(
+                    f"backup target '{item}' must look like rds:NAME, aurora:NAME or dynamodb:NAME"
+                )
             _resource_names((name,), "backup target")
             targets.append({"kind": kind, "name": name})
         return tuple(targets)

@@ -20,11 +20,27 @@ from bot.validate_messages import PLACEHOLDER, check_groups, check_prompt
 Where = tuple[str, ...]
 NAME = re.compile(r"^([0-9a-zA-Z][_-]?){1,100}$")
 BUILTIN_SLOT_TYPES = frozenset(
-    "AMAZON." + n
-    for n in (
-        "AlphaNumeric City Confirmation Country Date Duration EmailAddress FirstName FreeFormInput "
-        "LastName Number Percentage PhoneNumber SpeedUnit State StreetName Time UKPostalCode WeightUnit"
-    ).split()
+    [
+        "AMAZON.AlphaNumeric",
+        "AMAZON.City",
+        "AMAZON.Confirmation",
+        "AMAZON.Country",
+        "AMAZON.Date",
+        "AMAZON.Duration",
+        "AMAZON.EmailAddress",
+        "AMAZON.FirstName",
+        "AMAZON.FreeFormInput",
+        "AMAZON.LastName",
+        "AMAZON.Number",
+        "AMAZON.Percentage",
+        "AMAZON.PhoneNumber",
+        "AMAZON.SpeedUnit",
+        "AMAZON.State",
+        "AMAZON.StreetName",
+        "AMAZON.Time",
+        "AMAZON.UKPostalCode",
+        "AMAZON.WeightUnit",
+    ]
 )
 ENGLISH_INTENT_LOCALES = frozenset({"en_AU", "en_GB", "en_US"})
 MAX_UTTERANCE_CHARS = 500
@@ -35,7 +51,7 @@ MAX_DEFAULT_VALUES = 10
 MAX_VALUE_CHARS = 140
 MAX_VALUES_AND_SYNONYMS = 10_000
 MAX_SLOT_TYPES = 250
-MAX_DESCRIPTION_CHARS = 200  # CloudFormation's limit; the API allows 2000, we emit both
+MAX_DESCRIPTION_CHARS = 2000
 
 
 def validate(bot: Bot) -> list[Problem]:
@@ -53,7 +69,9 @@ def _name(where: Where, kind: str, name: str) -> Iterator[Problem]:
 
 def _description(where: Where, description: str | None) -> Iterator[Problem]:
     if description is not None and len(description) > MAX_DESCRIPTION_CHARS:
-        yield Problem(where, f"description is {len(description)} characters; the limit is {MAX_DESCRIPTION_CHARS}")
+        yield Problem(
+            where, f"description is {len(description)} characters; the limit is {MAX_DESCRIPTION_CHARS}"
+        )
 
 
 def _duplicates(where: Where, kind: str, names: list[str]) -> Iterator[Problem]:
@@ -79,7 +97,9 @@ def _bot(bot: Bot) -> Iterator[Problem]:
 def _locale(locale: Locale) -> Iterator[Problem]:
     where = (locale.locale_id,)
     if locale.locale_id not in LEX_LOCALES:
-        yield Problem(where, f"unsupported locale id '{locale.locale_id}'; Lex V2 supports {', '.join(LEX_LOCALES)}")
+        yield Problem(
+            where, f"unsupported locale id '{locale.locale_id}'; Lex V2 supports {', '.join(LEX_LOCALES)}"
+        )
     if not 0 <= locale.nlu_confidence_threshold <= 1:
         yield Problem(where, "nluConfidenceThreshold must be between 0 and 1")
     max_intents = 1000 if locale.locale_id in ENGLISH_INTENT_LOCALES else 250
@@ -117,7 +137,9 @@ def _slot_type(where: Where, slot_type: SlotType) -> Iterator[Problem]:
     for value in slot_type.values:
         for text in (value.value, *value.synonyms):
             if not 1 <= len(text) <= MAX_VALUE_CHARS:
-                yield Problem((*where, "values"), f"value '{text[:40]}' must be 1-{MAX_VALUE_CHARS} characters")
+                yield Problem(
+                    (*where, "values"), f"value '{text[:40]}' must be 1-{MAX_VALUE_CHARS} characters"
+                )
 
 
 def _intent(where: Where, intent: Intent, custom_types: set[str]) -> Iterator[Problem]:
@@ -127,7 +149,9 @@ def _intent(where: Where, intent: Intent, custom_types: set[str]) -> Iterator[Pr
     if intent.is_fallback and (intent.sample_utterances or intent.slots or intent.confirmation):
         yield Problem(where, "FallbackIntent cannot have sample utterances, slots or a confirmation")
     if len(intent.sample_utterances) > MAX_UTTERANCES:
-        yield Problem((*where, "sampleUtterances"), f"{len(intent.sample_utterances)} utterances; the limit is 1500")
+        yield Problem(
+            (*where, "sampleUtterances"), f"{len(intent.sample_utterances)} utterances; the limit is 1500"
+        )
     yield from _utterances((*where, "sampleUtterances"), intent.sample_utterances, slot_names)
     if len(intent.slots) > MAX_SLOTS:
         yield Problem(where, f"{len(intent.slots)} slots; the limit is {MAX_SLOTS}")
@@ -156,7 +180,9 @@ def _utterances(where: Where, utterances: tuple[str, ...], slot_names: set[str])
             yield Problem(where, f"'{utterance[:40]}...' is {len(utterance)} characters; the limit is 500")
         for name in PLACEHOLDER.findall(utterance):
             if name not in slot_names:
-                yield Problem(where, f"'{utterance}' refers to {{{name}}}, which is not a slot of this intent")
+                yield Problem(
+                    where, f"'{utterance}' refers to {{{name}}}, which is not a slot of this intent"
+                )
 
 
 def _slot(where: Where, slot: Slot, slot_names: set[str], custom_types: set[str]) -> Iterator[Problem]:
@@ -203,4 +229,3 @@ def _shared_utterances(locale: Locale) -> Iterator[Problem]:
                     (locale.locale_id, f"intent {intent.name}", "sampleUtterances"),
                     f"'{utterance}' is also an utterance of intent {first}",
                 )
-

@@ -34,7 +34,9 @@ def _groups(where: Where, groups: tuple[MessageGroup, ...], slot_names: set[str]
     for index, group in enumerate(groups):
         here = (*where, f"message {index + 1}")
         if len(group.variations) > MAX_VARIATIONS:
-            yield Problem(here, f"{len(group.variations)} variations; at most {MAX_VARIATIONS} besides the message")
+            yield Problem(
+                here, f"{len(group.variations)} variations; at most {MAX_VARIATIONS} besides the message"
+            )
         for message in (group.message, *group.variations):
             yield from _message(here, message, slot_names)
 
@@ -50,7 +52,9 @@ def _message(where: Where, message: Message, slot_names: set[str]) -> Iterator[P
             yield Problem(where, f"a message of {len(text)} characters; it must be 1..{MAX_TEXT_CHARS}")
         for name in PLACEHOLDER.findall(text):
             if name not in slot_names:
-                yield Problem(where, f"'{text[:60]}' refers to {{{name}}}, which is not a slot of this intent")
+                yield Problem(
+                    where, f"'{text[:60]}' refers to {{{name}}}, which is not a slot of this intent"
+                )
     if message.image_response_card is not None:
         yield from _card((*where, "card"), message.image_response_card)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import textwrap
 from collections.abc import Callable
 from pathlib import Path
@@ -12,7 +13,7 @@ REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"
 
 SPECS = textwrap.dedent(
-    '''
+    """
     from bot.spec import (
         BotSpec, ButtonSpec, CardSpec, ConfirmationSpec, IntentSpec, LocaleSpec, MessageSpec,
         ResponseSpec, SlotSpec, SlotTypeSpec, ask, say,
@@ -40,7 +41,7 @@ SPECS = textwrap.dedent(
     )
 
     SLOT_TYPES = (SlotTypeSpec(name="Person", values="Person.values", resolution="ORIGINAL_VALUE"),)
-    '''
+    """
 )
 
 EN = textwrap.dedent(
@@ -104,6 +105,8 @@ def make_project(tmp_path: Path) -> ProjectFactory:
         extra: dict[str, str] | None = None,
     ) -> Path:
         root = tmp_path / "project"
+        if root.exists():
+            shutil.rmtree(root)
         (root / "intents").mkdir(parents=True)
         (root / "locales").mkdir()
         (root / "intents" / "tiny.py").write_text(specs, encoding="utf-8")

@@ -1,0 +1,1 @@
+"""Meety's bot, as specs: one module per intent or small group."""
