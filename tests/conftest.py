@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import textwrap
 from collections.abc import Callable
@@ -10,7 +11,8 @@ from pathlib import Path
 import pytest
 
 REPO = Path(__file__).resolve().parents[1]
-SHARED = REPO.parent / "shared"
+SHARED = Path(os.environ.get("MEETY_SHARED_DIR") or REPO.parent / "shared")
+"""The team's read-only shared folder (real Lex exports, datasets) beside the repository."""
 
 SPECS = textwrap.dedent(
     """
@@ -123,5 +125,5 @@ def make_project(tmp_path: Path) -> ProjectFactory:
 @pytest.fixture
 def shared_dir() -> Path:
     if not SHARED.is_dir():
-        pytest.fail(f"the shared folder is missing: expected {SHARED} beside the repository")
+        pytest.fail(f"the shared folder is missing: expected {SHARED} (or set MEETY_SHARED_DIR)")
     return SHARED

@@ -12,15 +12,16 @@ import pytest
 from bot.errors import PackageError
 from bot.lexjson import load_package
 from bot.model import Bot
+from tests.conftest import SHARED
 
-EXPORTS = Path(__file__).resolve().parents[2] / "shared" / "lex-exports"
+EXPORTS = SHARED / "lex-exports"
 LEX_HELPER = EXPORTS / "lex-helper"
 BEDROCK = EXPORTS / "generative-ai-amazon-bedrock-langchain-agent-example"
 
 
 def _export(folder: Path) -> Path:
     if not (folder / "Manifest.json").is_file():
-        pytest.fail(f"real Lex export not found at {folder}: the repo must sit beside shared/lex-exports")
+        pytest.fail(f"real Lex export not found at {folder} (or set MEETY_SHARED_DIR)")
     return folder
 
 
