@@ -119,7 +119,7 @@ def _slot(slot: Slot) -> Json:
     elicitation = _compact(
         {
             "SlotConstraint": "Required" if slot.required else "Optional",
-            "PromptSpecification": _prompt(slot.prompt),
+            "PromptSpecification": _prompt(slot.prompt) if slot.prompt else None,
             "SampleUtterances": _utterances(slot.sample_utterances),
             "DefaultValueSpecification": {"DefaultValueList": defaults} if defaults else None,
         }

@@ -92,7 +92,8 @@ class SlotType(Frozen):
 class Slot(Frozen):
     name: str
     slot_type_name: str
-    prompt: Prompt
+    prompt: Prompt | None
+    """Lex lets an optional slot have no prompt: it is then filled only from utterances or by code."""
     identifier: str | None = None
     description: str | None = None
     required: bool = True

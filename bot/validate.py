@@ -194,7 +194,10 @@ def _slot(where: Where, slot: Slot, slot_names: set[str], custom_types: set[str]
             (*where, "slotType"),
             f"slot type '{slot.slot_type_name}' is neither a built-in type nor defined in this locale",
         )
-    yield from check_prompt((*where, "prompt"), slot.prompt, slot_names)
+    if slot.prompt is not None:
+        yield from check_prompt((*where, "prompt"), slot.prompt, slot_names)
+    elif slot.required:
+        yield Problem((*where, "prompt"), "a required slot needs a prompt")
     if len(slot.sample_utterances) > MAX_SLOT_UTTERANCES:
         yield Problem((*where, "sampleUtterances"), f"at most {MAX_SLOT_UTTERANCES} slot utterances")
     yield from _utterances((*where, "sampleUtterances"), slot.sample_utterances, {slot.name})

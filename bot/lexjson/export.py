@@ -167,7 +167,7 @@ def slot_json(bot: Bot, locale: Locale, intent: Intent, slot: Slot) -> Json:
         "obfuscationSetting": {"obfuscationSettingType": "DefaultObfuscation"} if slot.obfuscate else None,
         "valueElicitationSetting": {
             "slotConstraint": "Required" if slot.required else "Optional",
-            "promptSpecification": prompt_json(slot.prompt),
+            "promptSpecification": prompt_json(slot.prompt) if slot.prompt else None,
             "defaultValueSpecification": {"defaultValueList": defaults} if defaults else None,
             "sampleUtterances": [{"utterance": u} for u in slot.sample_utterances] or None,
             "waitAndContinueSpecification": None,

@@ -236,7 +236,8 @@ def _read_slot(node: Node) -> Slot:
     constraint = elicitation.string("slotConstraint")
     if constraint not in ("Required", "Optional"):
         raise elicitation.error(f"expected Required or Optional, got {constraint!r}", "slotConstraint")
-    prompt = read_prompt(elicitation.obj("promptSpecification"))
+    prompt_node = elicitation.opt_obj("promptSpecification")
+    prompt = read_prompt(prompt_node) if prompt_node is not None else None
     defaults = elicitation.opt_obj("defaultValueSpecification")
     multiple = node.opt_obj("multipleValuesSetting")
     obfuscation = node.opt_obj("obfuscationSetting")
