@@ -127,8 +127,7 @@ def _slot_type(where: Where, slot_type: SlotType) -> Iterator[Problem]:
     if slot_type.regex_filter is not None:
         if slot_type.parent_slot_type_signature != "AMAZON.AlphaNumeric":
             yield Problem(where, "a regex filter needs parentSlotTypeSignature AMAZON.AlphaNumeric")
-        if not 1 <= len(slot_type.regex_filter) <= 300:
-            yield Problem(where, "the regex filter must be 1-300 characters")
+        yield from _lex_regex((*where, "regex"), slot_type.regex_filter)
     elif slot_type.parent_slot_type_signature is None and not slot_type.values:
         yield Problem((*where, "values"), "the slot type has no values (and no regex filter)")
     count = sum(1 + len(v.synonyms) for v in slot_type.values)
@@ -140,6 +139,24 @@ def _slot_type(where: Where, slot_type: SlotType) -> Iterator[Problem]:
                 yield Problem(
                     (*where, "values"), f"value '{text[:40]}' must be 1-{MAX_VALUE_CHARS} characters"
                 )
+
+
+LEX_REGEX_FORBIDDEN = re.compile(r"(?<!\\)[.*+]|\{\d+,\}")
+
+
+def _lex_regex(where: Where, pattern: str) -> Iterator[Problem]:
+    """Lex's regex dialect: no '.', no unbounded repeats ('*', '+', '{n,}'), at most 100 characters."""
+    if not 1 <= len(pattern) <= 100:
+        yield Problem(where, f"the regex filter is {len(pattern)} characters; it must be 1-100")
+    if LEX_REGEX_FORBIDDEN.search(pattern):
+        yield Problem(
+            where, f"'{pattern}' uses '.', '*', '+' or '{{n,}}', which Lex's regex filter does not allow"
+        )
+        return
+    try:
+        re.compile(pattern)
+    except re.error as exc:
+        yield Problem(where, f"'{pattern}' is not a valid regex: {exc}")
 
 
 def _intent(where: Where, intent: Intent, custom_types: set[str]) -> Iterator[Problem]:

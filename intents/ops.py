@@ -10,8 +10,12 @@ from __future__ import annotations
 
 from bot.spec import ConfirmationSpec, IntentSpec, SlotSpec, SlotTypeSpec, ask, say
 
-_NAME_REGEX = "[A-Za-z0-9_.-]+"
-"""What a pipeline or database name looks like when none are configured."""
+_NAME_REGEX = r"[A-Za-z0-9\u002D\u005F]{1,30}"
+"""What a pipeline or database name looks like when none are configured.
+
+Lex's regex filter allows only letters, digits and ``\\uXXXX`` escapes (so ``-`` and ``_`` are
+spelled as escapes), no ``.``, no unbounded repeats, and matches at most 30 characters.
+"""
 
 DEPLOY_STATUS = IntentSpec(
     name="DeployStatus",

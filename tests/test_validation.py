@@ -243,3 +243,18 @@ def test_every_problem_is_listed_not_only_the_first(make_project: ProjectFactory
     assert any("Greet me" in p for p in problems)
     assert any("'Human'" in p for p in problems)
     assert any("missing key 'Book.declined'" in p for p in problems)
+
+
+@pytest.mark.parametrize("regex", ["[a-z]+", "[a-z]*", "a.b", "[a-z]{2,}", "[a-z"])
+def test_regex_filter_outside_lex_dialect(make_project: ProjectFactory, regex: str) -> None:
+    specs = SPECS.replace('values="Person.values"', f'regex="{regex}"')
+    problem = only(problems_of(make_project(specs=specs)), "regex")
+    assert problem.startswith("intents/tiny.py: en_US, es_US > slot type Person > regex:")
+
+
+def test_regex_filter_in_lex_dialect_is_accepted(make_project: ProjectFactory) -> None:
+    specs = SPECS.replace('values="Person.values"', r'regex=r"[A-Za-z\u002D]{1,30}"')
+    bot = compile_project(make_project(specs=specs), BuildSettings())
+    person = bot.locales[0].slot_type("Person")
+    assert person is not None
+    assert person.regex_filter == r"[A-Za-z\u002D]{1,30}"
