@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 OUT    ?= build/bot
 PACKAGES := bot intents fulfillment admin_api
 
-.PHONY: run test lint typecheck unit build clean
+.PHONY: run test lint typecheck unit build clean chat bench-runtime
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -19,10 +19,10 @@ $(VENV)/.dev-installed: $(VENV)/.installed
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $@
 
-## make run: install, build the bot, and show what was built.
+## make run: install, build the bot, and serve it locally (Lex V2 runtime API on 127.0.0.1:8080).
 run: $(VENV)/.installed
 	$(BIN)/meety build --out $(OUT)
-	$(BIN)/meety inspect $(OUT)/lexjson
+	$(BIN)/meety serve --data-dir .meety
 
 build: $(VENV)/.installed
 	$(BIN)/meety build --out $(OUT)
@@ -39,6 +39,13 @@ typecheck: $(VENV)/.dev-installed
 
 unit: $(VENV)/.dev-installed
 	$(BIN)/pytest
+
+chat: $(VENV)/.installed
+	$(BIN)/meety chat --debug
+
+## make bench-runtime: RecognizeText over HTTP at 1 and 32 sessions, and start-up time.
+bench-runtime: $(VENV)/.installed
+	$(BIN)/python bench/runtime_http.py --record
 
 clean:
 	rm -rf $(VENV) build .pytest_cache .mypy_cache .ruff_cache

@@ -16,6 +16,7 @@ from bot.build import compile_project, write_build
 from bot.errors import InvalidBot, MeetyError
 from bot.inspect import summarize
 from bot.lexjson import load_package
+from bot.runtime_settings import RuntimeSettings, load_runtime_settings
 from bot.settings import load_build_settings
 from bot.validate import validate
 
@@ -46,6 +47,41 @@ def _inspect(args: argparse.Namespace) -> int:
     return 0
 
 
+def _runtime_settings(args: argparse.Namespace) -> RuntimeSettings:
+    return load_runtime_settings(
+        host=getattr(args, "host", None),
+        port=getattr(args, "port", None),
+        data_dir=getattr(args, "data_dir", None),
+        bot=args.bot,
+        code_hook=args.code_hook,
+        clock=args.clock,
+        timezone=args.timezone,
+        aliases=tuple(args.alias) if getattr(args, "alias", None) else None,
+    )
+
+
+def _serve(args: argparse.Namespace) -> int:
+    from bot.serve import serve  # the HTTP stack is only imported when serving
+
+    return serve(_runtime_settings(args))
+
+
+def _chat(args: argparse.Namespace) -> int:
+    from bot.chat import chat
+    from bot.compose import build_runtime
+
+    return chat(build_runtime(_runtime_settings(args), persistent=False), args.locale, debug=args.debug)
+
+
+def _add_runtime_options(command: argparse.ArgumentParser) -> None:
+    command.add_argument(
+        "--bot", help="a LexJson folder or zip (or a project folder) instead of the project bot"
+    )
+    command.add_argument("--code-hook", help="module:function called as the bot's Lambda code hook")
+    command.add_argument("--clock", help='pin "now" (ISO 8601 with offset) for reproducible runs')
+    command.add_argument("--timezone", help="IANA zone relative dates are resolved in (default UTC)")
+
+
 def parser() -> argparse.ArgumentParser:
     root = argparse.ArgumentParser(
         prog="meety", description="Meety: the bot as code, compiled to Amazon Lex V2."
@@ -62,6 +98,28 @@ def parser() -> argparse.ArgumentParser:
     inspect = commands.add_parser("inspect", help="load a LexJson package (folder or zip) and summarize it")
     inspect.add_argument("package", help="a LexJson package: an export folder or .zip")
     inspect.set_defaults(handler=_inspect)
+
+    serve = commands.add_parser(
+        "serve", help="serve the bot behind Lex V2's runtime API (RecognizeText & sessions)"
+    )
+    serve.add_argument("--host", help="address to listen on (default 127.0.0.1)")
+    serve.add_argument("--port", type=int, help="port (default 8080; 0 picks a free one)")
+    serve.add_argument("--data-dir", help="where sessions are kept (default ./.meety)")
+    serve.add_argument(
+        "--alias", action="append", help="an alias id to accept besides TSTALIASID (repeatable)"
+    )
+    _add_runtime_options(serve)
+    serve.set_defaults(handler=_serve)
+
+    chat = commands.add_parser(
+        "chat", help="talk to the bot in the terminal, with the engine the server runs"
+    )
+    chat.add_argument("--locale", default="en_US", help="locale id (default en_US)")
+    chat.add_argument(
+        "--debug", action="store_true", help="show intent, confidence and slots after each turn"
+    )
+    _add_runtime_options(chat)
+    chat.set_defaults(handler=_chat)
     return root
 
 

@@ -1,0 +1,52 @@
+"""The composition root of the local runtime: settings -> bot, store, clock, hook -> LexRuntime."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from bot.build import compile_project
+from bot.errors import MeetyError
+from bot.lexjson import load_package
+from bot.model import Bot
+from bot.runtime.codehook import Handler, load_handler
+from bot.runtime.service import Clock, LexRuntime
+from bot.runtime.sessions import MemorySessionStore, SessionStore, SqliteSessionStore
+from bot.runtime_settings import RuntimeSettings
+from bot.settings import load_build_settings
+
+SESSIONS_FILE = "lex-sessions.db"
+
+
+def load_bot(settings: RuntimeSettings) -> Bot:
+    """The project's bot from its specs, or any LexJson package (folder or zip) given with ``--bot``."""
+    if settings.bot is None:
+        return compile_project(settings.project, load_build_settings())
+    if (settings.bot / "intents").is_dir():
+        return compile_project(settings.bot, load_build_settings())
+    return load_package(settings.bot)
+
+
+def code_hook(settings: RuntimeSettings) -> Handler | None:
+    if settings.code_hook is None:
+        return None
+    try:
+        return load_handler(settings.code_hook)
+    except (ImportError, ValueError) as exc:
+        raise MeetyError(f"cannot load the code hook: {exc}") from None
+
+
+def build_runtime(settings: RuntimeSettings, *, persistent: bool = True) -> LexRuntime:
+    store: SessionStore
+    if persistent:
+        settings.data_dir.mkdir(parents=True, exist_ok=True)
+        store = SqliteSessionStore(Path(settings.data_dir) / SESSIONS_FILE)
+    else:
+        store = MemorySessionStore()
+    return LexRuntime(
+        load_bot(settings),
+        store=store,
+        clock=Clock(zone=ZoneInfo(settings.timezone), pinned=settings.clock),
+        handler=code_hook(settings),
+        aliases={alias: alias for alias in settings.aliases},
+    )
