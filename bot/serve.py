@@ -18,6 +18,8 @@ def bind(host: str, port: int) -> socket.socket:
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     sock = socket.socket(family, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    # accepted connections inherit this; without it a keep-alive response waits ~40 ms for a delayed ACK
+    sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
     sock.bind((host, port))
     sock.listen(2048)
     sock.set_inheritable(True)
@@ -40,7 +42,11 @@ def serve(settings: RuntimeSettings) -> int:
     print(f"  Sessions:        {settings.data_dir / 'lex-sessions.db'}")
     if runtime.handler is None:
         print("  Code hook:       none (hooks enabled in the bot are skipped, as Lex does without a Lambda)")
-    config = uvicorn.Config(create_app(runtime), log_level="warning", lifespan="off", access_log=False)
+    # Without a code hook a turn is pure CPU work (about 1 ms): calling it on the event loop beats the
+    # thread pool's hand-off (bench/runtime_http.py: 576 vs 330 turns/s). A hook may wait on I/O, so then
+    # turns run in the thread pool and one slow hook does not stall every session.
+    app = create_app(runtime, offload=runtime.handler is not None)
+    config = uvicorn.Config(app, log_level="warning", lifespan="off", access_log=False)
     try:
         uvicorn.Server(config).run(sockets=[sock])
     finally:

@@ -10,7 +10,6 @@ goes on as Lex does when an alias has no Lambda.
 
 from __future__ import annotations
 
-import copy
 import random
 from dataclasses import dataclass, field
 from typing import Any
@@ -42,7 +41,7 @@ class Turn:
     scores: list[IntentScore] = field(default_factory=list)
 
     def __post_init__(self) -> None:
-        self.session = copy.deepcopy(self.session)
+        # the turn owns ``session``: callers pass a fresh copy (the store's load returns one)
         self.state: Json = self.session.setdefault("sessionState", {})
         self.state.setdefault("sessionAttributes", {})
         turn_number = int(self.session.get("turns", 0)) + 1
