@@ -160,3 +160,37 @@ def test_interpretations_are_ranked_and_at_most_five(chat: Chat) -> None:
     scores = [i["nluConfidence"]["score"] for i in interpretations if "nluConfidence" in i]
     assert scores == sorted(scores, reverse=True)
     assert any(i["intent"]["name"] == "FallbackIntent" for i in interpretations)
+
+
+def test_reunion_de_una_sola_frase(chat_es: Chat) -> None:
+    chat_es.say("agenda media hora con Ana López mañana a las 3 de la tarde")
+    assert chat_es.intent["name"] == "ScheduleMeeting"
+    assert chat_es.slot("AttendeeName") == "Ana López"
+    assert chat_es.slot("MeetingDuration") == "PT30M"
+    assert chat_es.slot("MeetingDate") == "2026-11-19"
+    assert chat_es.slot("MeetingTime") == "15:00"
+    assert chat_es.eliciting == "AttendeeEmail"
+
+
+def test_reunion_paso_a_paso(chat_es: Chat) -> None:
+    chat_es.say("quiero programar una reunión")
+    answers = {
+        "AttendeeName": "Carlos Pérez",
+        "MeetingDate": "el viernes",
+        "MeetingTime": "a las 10 de la mañana",
+        "MeetingDuration": "una hora",
+        "AttendeeEmail": "carlos@example.com",
+    }
+    asked = []
+    while chat_es.action == "ElicitSlot":
+        slot = chat_es.eliciting
+        assert slot is not None
+        asked.append(slot)
+        chat_es.say(answers[slot])
+    assert asked == list(answers)
+    assert chat_es.slot("MeetingDate") == "2026-11-20"
+    assert chat_es.slot("MeetingTime") == "10:00"
+    assert chat_es.slot("MeetingDuration") == "PT1H"
+    assert chat_es.action == "ConfirmIntent"
+    chat_es.say("sí")
+    assert chat_es.intent["confirmationState"] == "Confirmed"

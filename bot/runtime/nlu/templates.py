@@ -52,8 +52,8 @@ TRAILING_FILLERS = (("por", "favor"), ("please",), ("pls",), ("thanks",), ("than
 """Politeness around a command. Matching also tries the text without them, and counts them as
 matched literals, so "... at {MeetingTime}" captures "3pm" rather than "3pm please"."""
 
-MIN_PARTIAL_CHARS = 4
-"""A piece of a template needs this many literal characters: "with {Name}" yes, "to {Email}" no."""
+MIN_PARTIAL_CHARS = 3
+"""Literal characters a piece of a template needs: "with {Name}" and "con {Name}" yes, "to {X}" no."""
 
 Spans = dict[str, tuple[int, int]]
 
