@@ -17,6 +17,10 @@ Contract:
   (that order means something to Lex or to the author).
 - Optional keys whose value is ``None`` or an empty list are omitted; keys the
   schema requires are always written, even when empty.
+- Conversation flow (``InitialResponseSetting``, ``SlotCaptureSetting``, the
+  confirmation's, fulfilment's and closing's responses and next steps) is
+  written only where the model holds it; a ``DialogState``'s session
+  attributes become ``[{Key, Value}]`` in their given order.
 - Nothing is truncated, defaulted or "fixed" here: limits and cross-references
   are checked by ``bot.validate``, and whatever the model holds is written.
 """
@@ -31,11 +35,13 @@ from bot.model import (
     Bot,
     Closing,
     Confirmation,
+    FlowStep,
     ImageResponseCard,
     Intent,
     Locale,
     Message,
     MessageGroup,
+    NextStep,
     Prompt,
     Response,
     Slot,
@@ -110,18 +116,48 @@ def _response(response: Response | None) -> Json | None:
     }
 
 
+def _dialog_state(step: NextStep | None) -> Json | None:
+    """A next step as ``DialogState``; session attributes become ``[{Key, Value}]`` in their order."""
+    if step is None:
+        return None
+    action = {
+        "Type": step.action,
+        "SlotToElicit": step.slot_to_elicit,
+        "SuppressNextMessage": True if step.suppress_next_message else None,
+    }
+    return _compact(
+        {
+            "DialogAction": _compact(action),
+            "Intent": None if step.intent_name is None else {"Name": step.intent_name},
+            "SessionAttributes": [{"Key": k, "Value": v} for k, v in step.session_attributes],
+        }
+    )
+
+
+def _flow(step: FlowStep | None, response_key: str, next_key: str) -> Json:
+    """A flow step as its two optional keys (``FooResponse``, ``FooNextStep``); unset ones are dropped."""
+    if step is None:
+        return {}
+    return _compact({response_key: _response(step.response), next_key: _dialog_state(step.next_step)})
+
+
 def _utterances(utterances: Iterable[str]) -> list[Json]:
     return [{"Utterance": u} for u in utterances]
 
 
 def _slot(slot: Slot) -> Json:
     defaults = [{"DefaultValue": v} for v in slot.default_values]
+    capture = {
+        **_flow(slot.captured, "CaptureResponse", "CaptureNextStep"),
+        **_flow(slot.capture_failed, "FailureResponse", "FailureNextStep"),
+    }
     elicitation = _compact(
         {
             "SlotConstraint": "Required" if slot.required else "Optional",
             "PromptSpecification": _prompt(slot.prompt) if slot.prompt else None,
             "SampleUtterances": _utterances(slot.sample_utterances),
             "DefaultValueSpecification": {"DefaultValueList": defaults} if defaults else None,
+            "SlotCaptureSetting": capture or None,
         }
     )
     return _compact(
@@ -146,6 +182,9 @@ def _confirmation(confirmation: Confirmation | None) -> Json | None:
             "PromptSpecification": _prompt(confirmation.prompt),
             "DeclinationResponse": _response(confirmation.declination),
             "IsActive": confirmation.active,
+            **_flow(confirmation.confirmed, "ConfirmationResponse", "ConfirmationNextStep"),
+            "DeclinationNextStep": _dialog_state(confirmation.declined_next_step),
+            **_flow(confirmation.failed, "FailureResponse", "FailureNextStep"),
         }
     )
 
@@ -153,7 +192,24 @@ def _confirmation(confirmation: Confirmation | None) -> Json | None:
 def _closing(closing: Closing | None) -> Json | None:
     if closing is None:
         return None
-    return {"ClosingResponse": _response(closing.response), "IsActive": closing.active}
+    # A closing may hold only a next step: ClosingResponse is optional in the schema, null is not.
+    return _compact(
+        {
+            "ClosingResponse": _response(closing.response),
+            "IsActive": closing.active,
+            "NextStep": _dialog_state(closing.next_step),
+        }
+    )
+
+
+def _fulfillment(intent: Intent) -> Json:
+    post = {
+        **_flow(intent.fulfilled, "SuccessResponse", "SuccessNextStep"),
+        **_flow(intent.fulfillment_failed, "FailureResponse", "FailureNextStep"),
+    }
+    return _compact(
+        {"Enabled": intent.fulfillment_code_hook, "PostFulfillmentStatusSpecification": post or None}
+    )
 
 
 def _intent(intent: Intent) -> Json:
@@ -168,13 +224,14 @@ def _intent(intent: Intent) -> Json:
             "ParentIntentSignature": intent.parent_intent_signature,
             "SampleUtterances": _utterances(intent.sample_utterances),
             "DialogCodeHook": {"Enabled": intent.dialog_code_hook},
-            "FulfillmentCodeHook": {"Enabled": intent.fulfillment_code_hook},
+            "FulfillmentCodeHook": _fulfillment(intent),
             "Slots": _by_name([_slot(s) for s in intent.slots]),
             "SlotPriorities": [
                 {"Priority": p.priority, "SlotName": p.slot_name} for p in intent.slot_priorities
             ],
             "IntentConfirmationSetting": _confirmation(intent.confirmation),
             "IntentClosingSetting": _closing(intent.closing),
+            "InitialResponseSetting": _flow(intent.initial, "InitialResponse", "NextStep") or None,
             "InputContexts": [{"Name": c.name} for c in intent.input_contexts],
             "OutputContexts": [
                 {

@@ -18,6 +18,17 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict
 
 ResolutionStrategy = Literal["ORIGINAL_VALUE", "TOP_RESOLUTION"]
+StepAction = Literal[
+    "ElicitIntent",
+    "StartIntent",
+    "ElicitSlot",
+    "EvaluateConditional",
+    "InvokeDialogCodeHook",
+    "ConfirmIntent",
+    "FulfillIntent",
+    "CloseIntent",
+    "EndConversation",
+]
 SelectionStrategy = Literal["Random", "Ordered"]
 FALLBACK_SIGNATURE = "AMAZON.FallbackIntent"
 
@@ -72,6 +83,30 @@ class Prompt(Frozen):
     message_selection_strategy: SelectionStrategy = "Random"
 
 
+class NextStep(Frozen):
+    """Where the conversation goes from a point of the flow (the console's "next step").
+
+    Bots built with the console since 2022 carry one at each point (after the initial response,
+    after a slot is captured or not, after confirmation, after fulfilment, after closing); the
+    runtime follows them instead of its default flow when present.
+    """
+
+    action: StepAction
+    slot_to_elicit: str | None = None
+    intent_name: str | None = None
+    """For StartIntent: the intent to start."""
+    suppress_next_message: bool = False
+    session_attributes: tuple[tuple[str, str], ...] = ()
+    """Session attributes this step sets, in file order."""
+
+
+class FlowStep(Frozen):
+    """What the bot says at a point of the flow, and where it goes next."""
+
+    response: Response | None = None
+    next_step: NextStep | None = None
+
+
 class SlotTypeValue(Frozen):
     value: str
     synonyms: tuple[str, ...] = ()
@@ -101,6 +136,10 @@ class Slot(Frozen):
     default_values: tuple[str, ...] = ()
     allow_multiple_values: bool = False
     obfuscate: bool = False
+    captured: FlowStep | None = None
+    """slotCaptureSetting: captureResponse + captureNextStep."""
+    capture_failed: FlowStep | None = None
+    """slotCaptureSetting: failureResponse + failureNextStep (after the last retry)."""
 
 
 class SlotPriority(Frozen):
@@ -112,11 +151,17 @@ class Confirmation(Frozen):
     prompt: Prompt
     declination: Response | None = None
     active: bool = True
+    confirmed: FlowStep | None = None
+    """confirmationResponse + confirmationNextStep."""
+    declined_next_step: NextStep | None = None
+    failed: FlowStep | None = None
+    """failureResponse + failureNextStep (no clear yes or no after the retries)."""
 
 
 class Closing(Frozen):
-    response: Response
+    response: Response | None
     active: bool = True
+    next_step: NextStep | None = None
 
 
 class InputContext(Frozen):
@@ -143,6 +188,12 @@ class Intent(Frozen):
     closing: Closing | None = None
     input_contexts: tuple[InputContext, ...] = ()
     output_contexts: tuple[OutputContext, ...] = ()
+    initial: FlowStep | None = None
+    """initialResponseSetting: initialResponse + nextStep, once the intent is recognised."""
+    fulfilled: FlowStep | None = None
+    """postFulfillmentStatusSpecification: successResponse + successNextStep."""
+    fulfillment_failed: FlowStep | None = None
+    """postFulfillmentStatusSpecification: failureResponse + failureNextStep."""
 
     @property
     def is_fallback(self) -> bool:

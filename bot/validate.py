@@ -1,6 +1,7 @@
 """The rules a bot definition must follow before Lex would import it.
 
-Names, Lex's quotas and references between parts (lex-v2-notes 5.1 and 5.2).
+Names, Lex's quotas and references between parts (lex-v2-notes 5.1 and 5.2),
+including the slots and intents that conversation-flow next steps name.
 Every rule reports through ``Problem`` with a ``where`` path in the same
 shape ``bot.resolve`` records sources under, so each error can name the file
 to fix. The checks run on the definition model, so a loaded export is held
@@ -14,7 +15,7 @@ from collections.abc import Iterator
 
 from bot.errors import Problem
 from bot.locales_ids import LEX_LOCALES
-from bot.model import Bot, Intent, Locale, Slot, SlotType
+from bot.model import Bot, FlowStep, Intent, Locale, NextStep, Slot, SlotType
 from bot.validate_messages import PLACEHOLDER, check_groups, check_prompt
 
 Where = tuple[str, ...]
@@ -112,10 +113,12 @@ def _locale(locale: Locale) -> Iterator[Problem]:
     yield from _duplicates(where, "intent", [i.name for i in locale.intents])
     yield from _duplicates(where, "slot type", [t.name for t in locale.slot_types])
     custom_types = {t.name for t in locale.slot_types}
+    intent_names = {i.name for i in locale.intents}
     for slot_type in locale.slot_types:
         yield from _slot_type((*where, f"slot type {slot_type.name}"), slot_type)
     for intent in locale.intents:
         yield from _intent((*where, f"intent {intent.name}"), intent, custom_types)
+        yield from _flow((*where, f"intent {intent.name}"), intent, intent_names)
     yield from _shared_utterances(locale)
 
 
@@ -180,13 +183,56 @@ def _intent(where: Where, intent: Intent, custom_types: set[str]) -> Iterator[Pr
         yield from check_prompt((*where, "confirmation"), intent.confirmation.prompt, slot_names)
         if intent.confirmation.declination is not None:
             yield from check_groups((*where, "declination"), intent.confirmation.declination, slot_names)
-    if intent.closing is not None:
+    if intent.closing is not None and intent.closing.response is not None:
         yield from check_groups((*where, "closing"), intent.closing.response, slot_names)
     if len(intent.input_contexts) > 5 or len(intent.output_contexts) > 10:
         yield Problem(where, "at most 5 input contexts and 10 output contexts")
     for context in intent.output_contexts:
         if not (5 <= context.time_to_live_in_seconds <= 86400 and 1 <= context.turns_to_live <= 20):
             yield Problem(where, f"output context '{context.name}': TTL 5..86400 s and 1..20 turns")
+
+
+def _flow(where: Where, intent: Intent, intent_names: set[str]) -> Iterator[Problem]:
+    """The conversation flow's next steps and responses (lex-v2-notes 1.9)."""
+    confirmation, closing = intent.confirmation, intent.closing
+    points: list[tuple[Where, FlowStep | NextStep | None]] = [
+        ((*where, "initial"), intent.initial),
+        ((*where, "fulfilled"), intent.fulfilled),
+        ((*where, "fulfillment_failed"), intent.fulfillment_failed),
+        ((*where, "closing", "next_step"), closing.next_step if closing else None),
+    ]
+    if confirmation is not None:
+        points += [
+            ((*where, "confirmation", "confirmed"), confirmation.confirmed),
+            ((*where, "confirmation", "declined_next_step"), confirmation.declined_next_step),
+            ((*where, "confirmation", "failed"), confirmation.failed),
+        ]
+    for slot in intent.slots:
+        points += [
+            ((*where, f"slot {slot.name}", "captured"), slot.captured),
+            ((*where, f"slot {slot.name}", "capture_failed"), slot.capture_failed),
+        ]
+    slot_names = {s.name for s in intent.slots}
+    for here, point in points:
+        step = point.next_step if isinstance(point, FlowStep) else point
+        if isinstance(point, FlowStep) and point.response is not None:
+            yield from check_groups(here, point.response, slot_names)
+        if step is not None:
+            yield from _next_step(here, step, slot_names, intent_names)
+
+
+def _next_step(
+    where: Where, step: NextStep, slot_names: set[str], intent_names: set[str]
+) -> Iterator[Problem]:
+    if step.action == "ElicitSlot" and step.slot_to_elicit is None:
+        yield Problem(where, "ElicitSlot names no slot to elicit")
+    elif step.action == "ElicitSlot" and step.slot_to_elicit not in slot_names:
+        yield Problem(
+            where, f"ElicitSlot names slot '{step.slot_to_elicit}', which is not a slot of this intent"
+        )
+    # StartIntent without an intent name is let through: a real console export has one.
+    if step.action == "StartIntent" and step.intent_name not in {None, *intent_names}:
+        yield Problem(where, f"StartIntent names intent '{step.intent_name}', which is not in this locale")
 
 
 def _utterances(where: Where, utterances: tuple[str, ...], slot_names: set[str]) -> Iterator[Problem]:

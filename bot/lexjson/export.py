@@ -6,6 +6,12 @@ Real exports differ from both the API and CloudFormation (``messageGroupsList``,
 the real form because it is the one known to import. Output is a pure
 function of the model: resources are sorted by name and identifiers are
 derived from names, so two builds are byte-identical.
+
+Conversation flow (next steps and flow responses) is written only where the
+model holds some: ``initialResponseSetting`` and ``slotCaptureSetting`` appear
+only then, in the key order of console exports, and a bot without flow is
+written exactly as before. What the loader ignores (conditionals, dialog code
+hook blocks, timeout steps) is not written, so Lex applies its defaults.
 """
 
 from __future__ import annotations
@@ -19,11 +25,13 @@ from bot.model import (
     Bot,
     Closing,
     Confirmation,
+    FlowStep,
     ImageResponseCard,
     Intent,
     Locale,
     Message,
     MessageGroup,
+    NextStep,
     Prompt,
     Response,
     Slot,
@@ -130,6 +138,7 @@ def intent_json(bot: Bot, locale: Locale, intent: Intent) -> Json:
     else:
         identifier = derive_identifier("intent", bot.name, locale.locale_id, intent.name)
     utterances = [{"utterance": u} for u in intent.sample_utterances]
+    initial = intent.initial
     return {
         "name": intent.name,
         "identifier": identifier,
@@ -138,6 +147,7 @@ def intent_json(bot: Bot, locale: Locale, intent: Intent) -> Json:
         "sampleUtterances": utterances or None,
         "intentConfirmationSetting": _confirmation(intent.confirmation),
         "intentClosingSetting": _closing(intent.closing),
+        **({"initialResponseSetting": _initial(initial)} if initial else {}),
         "inputContexts": [{"name": c.name} for c in intent.input_contexts] or None,
         "outputContexts": [
             {"name": c.name, "timeToLiveInSeconds": c.time_to_live_in_seconds, "turnsToLive": c.turns_to_live}
@@ -149,7 +159,7 @@ def intent_json(bot: Bot, locale: Locale, intent: Intent) -> Json:
         "fulfillmentCodeHook": {
             "enabled": intent.fulfillment_code_hook,
             "isActive": intent.fulfillment_code_hook,
-            "postFulfillmentStatusSpecification": None,
+            "postFulfillmentStatusSpecification": _post_fulfillment(intent),
             "fulfillmentUpdatesSpecification": None,
         },
         "slotPriorities": [{"priority": p.priority, "slotName": p.slot_name} for p in intent.slot_priorities],
@@ -158,6 +168,12 @@ def intent_json(bot: Bot, locale: Locale, intent: Intent) -> Json:
 
 def slot_json(bot: Bot, locale: Locale, intent: Intent, slot: Slot) -> Json:
     defaults = [{"defaultValue": v} for v in slot.default_values]
+    capture = None
+    if slot.captured is not None or slot.capture_failed is not None:
+        capture = {
+            **_flow(slot.captured, "captureResponse", "captureNextStep"),
+            **_flow(slot.capture_failed, "failureResponse", "failureNextStep"),
+        }
     return {
         "name": slot.name,
         "identifier": slot.identifier
@@ -166,6 +182,7 @@ def slot_json(bot: Bot, locale: Locale, intent: Intent, slot: Slot) -> Json:
         "slotTypeName": slot.slot_type_name,
         "obfuscationSetting": {"obfuscationSettingType": "DefaultObfuscation"} if slot.obfuscate else None,
         "valueElicitationSetting": {
+            **({"slotCaptureSetting": capture} if capture else {}),
             "slotConstraint": "Required" if slot.required else "Optional",
             "promptSpecification": prompt_json(slot.prompt) if slot.prompt else None,
             "defaultValueSpecification": {"defaultValueList": defaults} if defaults else None,
@@ -179,17 +196,67 @@ def slot_json(bot: Bot, locale: Locale, intent: Intent, slot: Slot) -> Json:
 def _confirmation(confirmation: Confirmation | None) -> Json | None:
     if confirmation is None:
         return None
+    flow = {
+        **_flow(confirmation.failed, "failureResponse", "failureNextStep"),
+        **_flow(confirmation.confirmed, "confirmationResponse", "confirmationNextStep"),
+        "declinationNextStep": next_step_json(confirmation.declined_next_step),
+    }
     return {
         "isActive": confirmation.active,
         "promptSpecification": prompt_json(confirmation.prompt),
         "declinationResponse": response_json(confirmation.declination) if confirmation.declination else None,
+        # Flow keys only when set: the one real export with a confirmation has no null ones.
+        **{key: value for key, value in flow.items() if value is not None},
     }
 
 
 def _closing(closing: Closing | None) -> Json | None:
     if closing is None:
         return None
-    return {"isActive": closing.active, "closingResponse": response_json(closing.response)}
+    response = response_json(closing.response) if closing.response is not None else None
+    step = closing.next_step
+    return {
+        "isActive": closing.active,
+        **({"nextStep": next_step_json(step)} if step else {}),
+        "closingResponse": response,
+    }
+
+
+def _post_fulfillment(intent: Intent) -> Json | None:
+    if intent.fulfilled is None and intent.fulfillment_failed is None:
+        return None
+    return {
+        **_flow(intent.fulfillment_failed, "failureResponse", "failureNextStep"),
+        **_flow(intent.fulfilled, "successResponse", "successNextStep"),
+    }
+
+
+def _flow(step: FlowStep | None, response_key: str, next_key: str) -> Json:
+    """A flow step as its response key then its next-step key (each null when unset)."""
+    response = response_json(step.response) if step and step.response else None
+    return {response_key: response, next_key: next_step_json(step.next_step if step else None)}
+
+
+def _initial(step: FlowStep) -> Json:
+    """``initialResponseSetting``: exports write ``nextStep`` before ``initialResponse``."""
+    flow = _flow(step, "initialResponse", "nextStep")
+    return {"nextStep": flow["nextStep"], "initialResponse": flow["initialResponse"]}
+
+
+def next_step_json(step: NextStep | None) -> Json | None:
+    """A DialogState as the console exports it; an unset suppressNextMessage is null, not false."""
+    if step is None:
+        return None
+    return {
+        "sessionAttributes": dict(step.session_attributes) or None,
+        "intent": {"name": step.intent_name, "slots": None},
+        "dialogAction": {
+            "type": step.action,
+            "slotToElicit": step.slot_to_elicit,
+            "suppressNextMessage": True if step.suppress_next_message else None,
+            "intentsInScope": None,
+        },
+    }
 
 
 def prompt_json(prompt: Prompt) -> Json:

@@ -18,19 +18,28 @@ the file (as a path inside the package) and, where it applies, the field.
 
 Read and kept: what ``bot.model`` holds (names, ids, descriptions, utterances,
 slots and their prompts, slot types, confirmation and closing responses,
-contexts, code hook switches, voice settings, the confidence threshold).
+contexts, code hook switches, voice settings, the confidence threshold) and the
+conversation flow the console writes since 2022 (``bot.lexjson.read_flow``): each
+point's response and next step (DialogState) in ``initialResponseSetting``,
+``slotCaptureSetting`` (capture and failure), ``intentConfirmationSetting``
+(confirmation, declination and failure next steps, ``confirmationResponse``,
+``failureResponse``), ``fulfillmentCodeHook.postFulfillmentStatusSpecification``
+(success and failure) and ``intentClosingSetting.nextStep``.
 
-Ignored on purpose, because the local runtime follows Lex's default
-conversation flow (elicit the slots by priority, confirm, fulfil, close) and
-these only re-route or decorate that flow or concern speech and the console:
+Ignored on purpose, because they only branch, decorate or time that flow, or
+concern speech and the console:
 
 - ``ConversationFlow.json`` (the visual builder's canvas layout);
-- ``initialResponseSetting``, ``slotCaptureSetting``, every ``nextStep`` /
-  ``*NextStep``, ``conditional`` / ``*Conditional``, dialog ``codeHook`` and
-  ``elicitationCodeHook`` blocks, the confirmation's ``confirmationResponse``
-  and ``failureResponse``;
-- ``fulfillmentCodeHook``'s ``postFulfillmentStatusSpecification`` and
-  ``fulfillmentUpdatesSpecification`` (only ``enabled`` is read);
+- ``conditional`` / ``*Conditional`` blocks (their branches are dropped; the
+  step's own response and next step are kept);
+- dialog ``codeHook`` blocks (``initialResponseSetting.codeHook``,
+  ``slotCaptureSetting.codeHook``, the confirmation's ``codeHook``, with the
+  next steps of their ``postCodeHookSpecification``) and ``elicitationCodeHook``;
+- ``postFulfillmentStatusSpecification``'s ``timeoutResponse`` / ``timeoutNextStep``
+  and ``fulfillmentUpdatesSpecification`` (of ``fulfillmentCodeHook`` only ``enabled``
+  and the success and failure steps are read);
+- in a next step, ``intent.slots`` (slot value overrides) and
+  ``dialogAction.intentsInScope``;
 - ``promptAttemptsSpecification`` (per-retry audio/DTMF/text timeouts),
   ``waitAndContinueSpecification``, ``advancedRecognitionSetting``;
 - ``kendraConfiguration``, ``qnAIntentConfiguration``,
@@ -50,6 +59,7 @@ import os
 from pathlib import Path, PurePosixPath
 
 from bot.errors import PackageError
+from bot.lexjson.read_flow import read_flow_step, read_next_step
 from bot.lexjson.read_messages import Node, read_prompt, read_response
 from bot.lexjson.read_package import Package, check_manifest, open_package
 from bot.model import (
@@ -186,6 +196,12 @@ def _read_intent(package: Package, relative: str, slot_files: list[str]) -> Inte
             inputs.append(InputContext(name=ctx.string("name")))
     dialog_hook = node.opt_obj("dialogCodeHook")
     fulfillment_hook = node.opt_obj("fulfillmentCodeHook")
+    post = fulfillment_hook.opt_obj("postFulfillmentStatusSpecification") if fulfillment_hook else None
+    confirmation = _read_confirmation(node.opt_obj("intentConfirmationSetting"))
+    closing = _read_closing(node.opt_obj("intentClosingSetting"))
+    initial = read_flow_step(node.opt_obj("initialResponseSetting"), "initialResponse", "nextStep")
+    fulfilled = read_flow_step(post, "successResponse", "successNextStep")
+    fulfillment_failed = read_flow_step(post, "failureResponse", "failureNextStep")
     with node.building():
         return Intent(
             name=node.string("name"),
@@ -197,10 +213,13 @@ def _read_intent(package: Package, relative: str, slot_files: list[str]) -> Inte
             slot_priorities=tuple(priorities),
             dialog_code_hook=dialog_hook.flag("enabled", False) if dialog_hook else False,
             fulfillment_code_hook=fulfillment_hook.flag("enabled", False) if fulfillment_hook else False,
-            confirmation=_read_confirmation(node.opt_obj("intentConfirmationSetting")),
-            closing=_read_closing(node.opt_obj("intentClosingSetting")),
+            confirmation=confirmation,
+            closing=closing,
             input_contexts=tuple(inputs),
             output_contexts=tuple(outputs),
+            initial=initial,
+            fulfilled=fulfilled,
+            fulfillment_failed=fulfillment_failed,
         )
 
 
@@ -213,20 +232,27 @@ def _read_confirmation(node: Node | None) -> Confirmation | None:
         return None
     prompt = read_prompt(node.obj("promptSpecification"))
     declination = node.opt_obj("declinationResponse")
+    confirmed = read_flow_step(node, "confirmationResponse", "confirmationNextStep")
+    declined_next_step = read_next_step(node.opt_obj("declinationNextStep"))
+    failed = read_flow_step(node, "failureResponse", "failureNextStep")
     with node.building():
         return Confirmation(
             prompt=prompt,
             declination=read_response(declination) if declination else None,
             active=_is_active(node),
+            confirmed=confirmed,
+            declined_next_step=declined_next_step,
+            failed=failed,
         )
 
 
 def _read_closing(node: Node | None) -> Closing | None:
-    response = node.opt_obj("closingResponse") if node else None
-    if node is None or response is None:
+    """``intentClosingSetting``; one with neither a closing response nor a next step is no closing."""
+    step = read_flow_step(node, "closingResponse", "nextStep")
+    if node is None or step is None:
         return None
     with node.building():
-        return Closing(response=read_response(response), active=_is_active(node))
+        return Closing(response=step.response, active=_is_active(node), next_step=step.next_step)
 
 
 def _read_slot(node: Node) -> Slot:
@@ -239,6 +265,9 @@ def _read_slot(node: Node) -> Slot:
     prompt_node = elicitation.opt_obj("promptSpecification")
     prompt = read_prompt(prompt_node) if prompt_node is not None else None
     defaults = elicitation.opt_obj("defaultValueSpecification")
+    capture = elicitation.opt_obj("slotCaptureSetting")
+    captured = read_flow_step(capture, "captureResponse", "captureNextStep")
+    capture_failed = read_flow_step(capture, "failureResponse", "failureNextStep")
     multiple = node.opt_obj("multipleValuesSetting")
     obfuscation = node.opt_obj("obfuscationSetting")
     obfuscate = False
@@ -261,6 +290,8 @@ def _read_slot(node: Node) -> Slot:
             default_values=defaults.strings("defaultValueList", "defaultValue") if defaults else (),
             allow_multiple_values=multiple.flag("allowMultipleValues", False) if multiple else False,
             obfuscate=obfuscate,
+            captured=captured,
+            capture_failed=capture_failed,
         )
 
 

@@ -14,10 +14,11 @@ import random
 from dataclasses import dataclass, field
 from typing import Any
 
-from bot.model import Intent, Slot
-from bot.runtime.codehook import Handler, HookReply, check_reply, invoke
-from bot.runtime.events import BotIdentity, interpretations_json, lambda_event
+from bot.model import FlowStep, Intent, NextStep, Slot
+from bot.runtime.codehook import Handler
+from bot.runtime.events import BotIdentity, interpretations_json
 from bot.runtime.filling import Filler, slot_json
+from bot.runtime.hook_steps import call_hook
 from bot.runtime.messages import render_groups
 from bot.runtime.nlu import IntentScore
 
@@ -44,6 +45,7 @@ class Turn:
         # the turn owns ``session``: callers pass a fresh copy (the store's load returns one)
         self.state: Json = self.session.setdefault("sessionState", {})
         self.state.setdefault("sessionAttributes", {})
+        self._hops = 0  # next steps followed through filled slots this turn (a loop guard)
         turn_number = int(self.session.get("turns", 0)) + 1
         self.session["turns"] = turn_number
         # reproducible variation choice (not security): the same session and turn pick the same message
@@ -78,7 +80,7 @@ class Turn:
         intent: Json = self.state.get("intent") or {}
         definition = self.locale.intent(intent["name"]) if intent else None
         if definition is not None:
-            self._advance(definition, intent)
+            self.advance(definition, intent)
         return self._finish()
 
     # -- choosing and starting an intent --------------------------------------------------------
@@ -109,7 +111,15 @@ class Turn:
             for slot_name, value in self.filler.from_utterance(definition, self.text).items():
                 intent["slots"][slot_name] = slot_json(value)
         self.state["intent"] = intent
-        self._advance(definition, intent)
+        if definition.initial is not None:
+            self._flow(definition, intent, definition.initial)
+        else:
+            self.advance(definition, intent)
+
+    def _start_fresh(self, name: str) -> None:
+        """A StartIntent step: the named intent, with no slots read from this turn's words."""
+        self.text, self.scores = "", []
+        self._start(name)
 
     # -- answers to prompts ----------------------------------------------------------------------
 
@@ -122,7 +132,10 @@ class Turn:
         if values:
             for name, value in values.items():
                 intent["slots"][name] = slot_json(value)
-            self._advance(definition, intent)
+            if slot.captured is not None:
+                self._flow(definition, intent, slot.captured)
+            else:
+                self.advance(definition, intent)
         elif self._wants_another_intent(definition):
             self._start(self.scores[0].intent)
         else:
@@ -135,7 +148,11 @@ class Turn:
         verdict = answer.interpreted_value if answer else None
         if verdict in ("Yes", "No"):
             intent["confirmationState"] = "Confirmed" if verdict == "Yes" else "Denied"
-            self._advance(definition, intent)
+            confirmed = definition.confirmation.confirmed if definition.confirmation else None
+            if verdict == "Yes" and confirmed is not None:
+                self._flow(definition, intent, confirmed)
+            else:
+                self.advance(definition, intent)
         elif self._wants_another_intent(definition):
             self._start(self.scores[0].intent)
         else:
@@ -157,30 +174,36 @@ class Turn:
         )
         if prompt is None or attempts > prompt.max_retries:
             self.session["attempts"] = 0
-            self._start(self._fallback_name())
+            failed = slot.capture_failed if slot is not None else None
+            if slot is None and definition.confirmation is not None:
+                failed = definition.confirmation.failed
+            if failed is not None:
+                self._flow(definition, intent, failed)
+            else:
+                self._start_fresh(self._fallback_name())
             return
         self.session["attempts"] = attempts
         if slot is not None:
-            self._elicit(intent, slot, attempts)
+            self.elicit(intent, slot, attempts)
         else:
-            self._confirm(definition, intent, attempts)
+            self.confirm(definition, intent, attempts)
 
     # -- Lex's next step ----------------------------------------------------------------------------
 
-    def _advance(self, definition: Intent, intent: Json, *, dialog_hook: bool = True) -> None:
+    def advance(self, definition: Intent, intent: Json, *, dialog_hook: bool = True) -> None:
         hook_decides = dialog_hook and definition.dialog_code_hook and self.handler is not None
         if intent.get("confirmationState") == "Denied" and not hook_decides:
             self._decline(definition, intent)
             return
         if hook_decides and not definition.is_fallback:
             proposed = self._next_missing(definition, intent)
-            self._call_hook("DialogCodeHook", definition, intent, proposed)
+            call_hook(self, "DialogCodeHook", definition, intent, proposed)
             return
         missing = self._next_missing(definition, intent)
         if missing is not None:
-            self._elicit(intent, missing, 0)
+            self.elicit(intent, missing, 0)
         elif self._needs_confirmation(definition, intent):
-            self._confirm(definition, intent, 0)
+            self.confirm(definition, intent, 0)
         else:
             self._fulfil(definition, intent)
 
@@ -194,14 +217,14 @@ class Turn:
         confirmation = definition.confirmation
         return confirmation is not None and confirmation.active and intent.get("confirmationState") == "None"
 
-    def _elicit(self, intent: Json, slot: Slot, attempt: int) -> None:
+    def elicit(self, intent: Json, slot: Slot, attempt: int, *, quiet: bool = False) -> None:
         self.session["attempts"] = attempt
         intent["state"] = "InProgress"
         self.state["dialogAction"] = {"type": "ElicitSlot", "slotToElicit": slot.name}
-        if slot.prompt is not None:
+        if slot.prompt is not None and not quiet:
             self._say(slot.prompt.message_groups, intent, slot.prompt.message_selection_strategy, attempt)
 
-    def _confirm(self, definition: Intent, intent: Json, attempt: int) -> None:
+    def confirm(self, definition: Intent, intent: Json, attempt: int) -> None:
         self.session["attempts"] = attempt
         intent["state"] = "InProgress"
         self.state["dialogAction"] = {"type": "ConfirmIntent"}
@@ -212,24 +235,92 @@ class Turn:
     def _decline(self, definition: Intent, intent: Json) -> None:
         intent["state"] = "Failed"
         self.state["dialogAction"] = {"type": "Close"}
-        if definition.confirmation is not None and definition.confirmation.declination is not None:
-            self._say(definition.confirmation.declination.message_groups, intent)
+        confirmation = definition.confirmation
+        if confirmation is not None and confirmation.declination is not None:
+            self._say(confirmation.declination.message_groups, intent)
+        if confirmation is not None and confirmation.declined_next_step is not None:
+            self._follow(definition, intent, confirmation.declined_next_step)
 
     def _fulfil(self, definition: Intent, intent: Json) -> None:
         if definition.fulfillment_code_hook and self.handler is not None:
             intent["state"] = "ReadyForFulfillment"
-            self._call_hook("FulfillmentCodeHook", definition, intent, None)
+            call_hook(self, "FulfillmentCodeHook", definition, intent, None)
             return
         self.state["dialogAction"] = {"type": "Close"}
         if definition.fulfillment_code_hook:
             intent["state"] = "ReadyForFulfillment"  # enabled but no handler: fulfilment is the client's job
             return
         intent["state"] = "Fulfilled"
-        self._closing(definition, intent)
+        self.after_fulfilment(definition, intent)
 
-    def _closing(self, definition: Intent, intent: Json) -> None:
-        if definition.closing is not None and definition.closing.active:
-            self._say(definition.closing.response.message_groups, intent)
+    def after_fulfilment(self, definition: Intent, intent: Json) -> None:
+        """The post-fulfilment step for the intent's final state, else the closing response."""
+        step = definition.fulfilled if intent.get("state") == "Fulfilled" else definition.fulfillment_failed
+        if step is not None:
+            self._flow(definition, intent, step)
+        else:
+            self.closing(definition, intent)
+
+    def closing(self, definition: Intent, intent: Json) -> None:
+        self.state["dialogAction"] = {"type": "Close"}
+        closing = definition.closing
+        if closing is None or not closing.active:
+            return
+        if closing.response is not None:
+            self._say(closing.response.message_groups, intent)
+        if closing.next_step is not None and closing.next_step.action not in (
+            "CloseIntent",
+            "EndConversation",
+        ):
+            self._follow(definition, intent, closing.next_step)
+
+    # -- next steps from the definition ------------------------------------------------------------
+
+    def _flow(self, definition: Intent, intent: Json, step: FlowStep) -> None:
+        if step.response is not None and not (step.next_step and step.next_step.suppress_next_message):
+            self._say(step.response.message_groups, intent)
+        self._follow(definition, intent, step.next_step)
+
+    def _follow(self, definition: Intent, intent: Json, step: NextStep | None) -> None:
+        """Go where the definition says; without a step (or a conditional), Lex's default flow."""
+        if step is None or step.action == "EvaluateConditional":
+            self.advance(definition, intent)
+            return
+        for key, value in step.session_attributes:
+            self.attributes[key] = value
+        action = step.action
+        if (
+            action in ("ConfirmIntent", "FulfillIntent")
+            and self._next_missing(definition, intent) is not None
+        ):
+            self.advance(definition, intent)  # required slots come first: Lex never fulfils without them
+            return
+        slot = definition.slot(step.slot_to_elicit or "")
+        if action == "ElicitSlot" and slot is not None and (intent.get("slots") or {}).get(slot.name):
+            # already filled (e.g. from the first utterance): Lex moves on to that slot's own next step
+            self._hops += 1
+            if slot.captured is not None and self._hops <= len(definition.slots) + 1:
+                self._flow(definition, intent, FlowStep(next_step=slot.captured.next_step))
+            else:
+                self.advance(definition, intent)
+        elif action == "ElicitSlot" and slot is not None:
+            self.elicit(intent, slot, 0, quiet=step.suppress_next_message)
+        elif action == "ConfirmIntent" and definition.confirmation is not None:
+            self.confirm(definition, intent, 0)
+        elif action == "FulfillIntent":
+            self._fulfil(definition, intent)
+        elif action == "CloseIntent":
+            intent["state"] = "Fulfilled" if intent.get("state") == "InProgress" else intent.get("state")
+            self.closing(definition, intent)
+        elif action == "EndConversation":
+            self.state["dialogAction"] = {"type": "Close"}
+        elif action == "StartIntent" and step.intent_name and self.locale.intent(step.intent_name):
+            self._start_fresh(step.intent_name)
+        elif action == "ElicitIntent":
+            self.state.pop("intent", None)
+            self.state["dialogAction"] = {"type": "ElicitIntent"}
+        else:  # InvokeDialogCodeHook, or a step naming something the bot lacks
+            self.advance(definition, intent)
 
     def _say(self, groups: Any, intent: Json, strategy: Any = "Random", attempt: int = 0) -> None:
         self.messages += render_groups(
@@ -241,73 +332,9 @@ class Turn:
             attempt=attempt,
         )
 
-    # -- code hooks ----------------------------------------------------------------------------------
-
-    def _call_hook(self, source: str, definition: Intent, intent: Json, proposed: Slot | None) -> None:
-        assert self.handler is not None
-        event = lambda_event(
-            source=source,
-            identity=self.identity,
-            session_id=self.session_id,
-            text=self.text,
-            scores=self._scores_for(intent["name"]),
-            locale=self.locale,
-            intent=intent,
-            state=self.state,
-            request_attributes=self.request_attributes,
-            proposed_slot=proposed.name if proposed is not None else None,
-            attempt=int(self.session.get("attempts", 0)),
-        )
-        reply = check_reply(invoke(self.handler, event), self.locale)
-        self._apply(source, reply)
-
-    def _apply(self, source: str, reply: HookReply) -> None:
-        if reply.session_attributes is not None:
-            self.state["sessionAttributes"] = reply.session_attributes
-        if reply.active_contexts is not None:
-            self.state["activeContexts"] = reply.active_contexts
-        current = self.state.get("intent") or {}
-        intent: Json = {**current, **(reply.intent or {})}
-        definition = self.locale.intent(intent.get("name", ""))
-        if definition is not None:
-            slots = {s.name: None for s in definition.slots}
-            intent["slots"] = {**slots, **(intent.get("slots") or {})}
-            intent.setdefault("confirmationState", "None")
-        self.messages += reply.messages
-        action = reply.action
-        if action == "Delegate" and source == "FulfillmentCodeHook":
-            action, intent["state"] = "Close", "Fulfilled"
-        if action == "ElicitIntent":
-            self.state.pop("intent", None)
-            self.state["dialogAction"] = {"type": "ElicitIntent"}
-            return
-        self.state["intent"] = intent
-        if definition is None:
-            self.state["dialogAction"] = {"type": action}
-            return
-        if action == "Delegate":
-            self._advance(definition, intent, dialog_hook=False)
-        elif action == "ElicitSlot":
-            slot = definition.slot(reply.slot_to_elicit or "")
-            intent["state"] = "InProgress"
-            self.state["dialogAction"] = {"type": "ElicitSlot", "slotToElicit": reply.slot_to_elicit}
-            if not reply.messages and slot is not None:
-                self._elicit(intent, slot, 0)
-        elif action == "ConfirmIntent":
-            intent["confirmationState"] = "None"
-            if reply.messages:
-                intent["state"] = "InProgress"
-                self.state["dialogAction"] = {"type": "ConfirmIntent"}
-            else:
-                self._confirm(definition, intent, 0)
-        else:
-            self.state["dialogAction"] = {"type": "Close"}
-            if intent.get("state") == "Fulfilled" and source == "FulfillmentCodeHook":
-                self._closing(definition, intent)
-
     # -- the response --------------------------------------------------------------------------------
 
-    def _scores_for(self, active: str) -> list[IntentScore]:
+    def scores_for(self, active: str) -> list[IntentScore]:
         """Interpretations with the active intent first: during a prompt, Lex keeps to it."""
         others = [s for s in self.scores if s.intent != active]
         top = next((s for s in self.scores if s.intent == active), IntentScore(active, 1.0))
@@ -320,7 +347,7 @@ class Turn:
         intent = self.state.get("intent")
         active = intent["name"] if intent else self._classified()
         interpretations = interpretations_json(
-            self._scores_for(active) if intent else self.scores,
+            self.scores_for(active) if intent else self.scores,
             locale=self.locale,
             active=intent,
             fallback=self._fallback_name(),

@@ -222,6 +222,8 @@ def resolve_duration(text: str, ctx: ResolveContext) -> SlotValue | None:
 
 def find_duration(text: str, ctx: ResolveContext) -> SlotValue | None:
     reader = _Reader(text, ctx.lang)
+    if not any(reader.unit(k) for k in range(len(reader.words))):
+        return None  # every duration names a unit; most sentences have none, so skip the scan
     found: list[Found[Parts]] = []
     i = 0
     while i < len(reader.words):
