@@ -58,3 +58,27 @@ def close_without_state(event: Json, context: Any) -> Json:
             "intent": {"name": event["sessionState"]["intent"]["name"]},
         }
     }
+
+
+def confirm_in_own_words(event: Json, context: Any) -> Json:
+    """Asks for confirmation itself as soon as a date is known; elicits the date otherwise."""
+    intent = event["sessionState"]["intent"]
+    if intent["confirmationState"] == "Denied":
+        intent["state"] = "Failed"
+        return {
+            "sessionState": {"dialogAction": {"type": "Close"}, "intent": intent},
+            "messages": [{"contentType": "PlainText", "content": "Fine, I dropped it."}],
+        }
+    if event["invocationSource"] == "DialogCodeHook" and intent["slots"].get("MeetingDate"):
+        return {
+            "sessionState": {"dialogAction": {"type": "ConfirmIntent"}, "intent": intent},
+            "messages": [{"contentType": "PlainText", "content": "Just that date, shall I go ahead?"}],
+        }
+    return {"sessionState": {"dialogAction": {"type": "Delegate"}, "intent": intent}}
+
+
+def elicit_intent(event: Json, context: Any) -> Json:
+    return {
+        "sessionState": {"dialogAction": {"type": "ElicitIntent"}, "sessionAttributes": {"asked": "1"}},
+        "messages": [{"contentType": "PlainText", "content": "What else can I do for you?"}],
+    }

@@ -153,3 +153,12 @@ def test_a_suppressed_message_is_not_said() -> None:
     chat.say("order a pizza")
     assert chat.texts == []
     assert chat.eliciting == "Size"
+
+
+def test_slot_and_session_attribute_references_are_filled_in_messages() -> None:
+    closing = Closing(response=say("Bye [name], your {Size} pizza x{Count} is on its way. [unknown] {Nope}"))
+    chat = Chat(runtime_for(bot(closing=closing)))
+    chat.say("order a pizza", session_state={"sessionAttributes": {"name": "Ana"}})
+    chat.say("XL")
+    chat.say("three")
+    assert chat.texts == ["Bye Ana, your XL pizza x3 is on its way. [unknown] {Nope}"]

@@ -104,3 +104,24 @@ def test_a_failed_turn_leaves_the_session_as_it_was() -> None:
 def test_a_bad_hook_reference_is_refused(reference: str) -> None:
     with pytest.raises((ValueError, ImportError)):
         load_handler(reference)
+
+
+def test_a_hook_can_ask_for_confirmation_in_its_own_words() -> None:
+    chat = Chat(runtime_for(meety_bot(), handler=load_handler("tests.hooks:confirm_in_own_words")))
+    chat.say("book a meeting with Jane Doe on friday")
+    assert chat.action == "ConfirmIntent"
+    assert chat.texts == ["Just that date, shall I go ahead?"]
+    chat.say("no")
+    assert chat.intent["confirmationState"] == "Denied"
+    assert chat.intent["state"] == "Failed"
+    assert chat.texts == ["Fine, I dropped it."]
+
+
+def test_a_hook_can_end_the_intent_and_elicit_a_new_one() -> None:
+    chat = Chat(runtime_for(meety_bot(), handler=load_handler("tests.hooks:elicit_intent")))
+    chat.say("book a meeting with Jane Doe")
+    assert chat.action == "ElicitIntent"
+    assert "intent" not in chat.last["sessionState"]
+    assert chat.texts == ["What else can I do for you?"]
+    assert chat.last["sessionState"]["sessionAttributes"] == {"asked": "1"}
+    chat.say("hello")

@@ -158,3 +158,21 @@ def test_health_names_the_bot(chat: Chat) -> None:
     assert health["bot"]["name"] == "Meety"
     assert health["bot"]["id"] == chat.runtime.bot_id
     assert health["bot"]["locales"] == ["en_US", "es_US"]
+
+
+def test_a_concurrent_request_for_the_same_session_is_a_conflict(chat: Chat) -> None:
+    from bot.runtime.errors import ConflictException
+
+    with chat.runtime._session(chat.target), pytest.raises(ConflictException):
+        chat.say("hello")
+    chat.say("hello")  # the session is free again
+    assert chat.intent["name"] == "Greeting"
+
+
+def test_too_many_requests_in_flight_are_throttled(chat: Chat) -> None:
+    from bot.runtime.errors import ThrottlingException
+
+    chat.runtime.max_in_flight = 1
+    other = replace(chat.target, session_id="someone-else")
+    with chat.runtime._session(other), pytest.raises(ThrottlingException):
+        chat.say("hello")

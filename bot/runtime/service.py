@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import threading
 import uuid
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
 from typing import Any
@@ -20,7 +21,12 @@ from bot.model import Bot, Locale
 from bot.runtime.api import SessionTarget
 from bot.runtime.codehook import Handler
 from bot.runtime.dialog import Turn
-from bot.runtime.errors import ResourceNotFoundException, ValidationException
+from bot.runtime.errors import (
+    ConflictException,
+    ResourceNotFoundException,
+    ThrottlingException,
+    ValidationException,
+)
 from bot.runtime.events import TEST_ALIAS_ID, TEST_ALIAS_NAME, BotIdentity
 from bot.runtime.filling import Filler
 from bot.runtime.nlu import LocaleNlu, train_locale
@@ -53,6 +59,7 @@ class LexRuntime:
         clock: Clock,
         handler: Handler | None = None,
         aliases: Mapping[str, str] | None = None,
+        max_in_flight: int = 256,
     ) -> None:
         self.bot = bot
         self.bot_id = bot_identifier(bot)
@@ -61,8 +68,9 @@ class LexRuntime:
         self.handler = handler
         self.aliases = {TEST_ALIAS_ID: TEST_ALIAS_NAME, **(aliases or {})}
         self.nlus: dict[str, LocaleNlu] = {loc.locale_id: train_locale(loc) for loc in bot.locales}
-        self._locks: dict[SessionTarget, threading.Lock] = {}
-        self._locks_guard = threading.Lock()
+        self.max_in_flight = max_in_flight
+        self._busy: set[SessionTarget] = set()
+        self._busy_guard = threading.Lock()
 
     # -- RuntimeApi --------------------------------------------------------------------------------
 
@@ -74,7 +82,7 @@ class LexRuntime:
         request_attributes: dict[str, str] | None,
     ) -> Json:
         locale = self._locale(target)
-        with self._lock(target):
+        with self._session(target):
             session = self._load(target)
             if session_state is not None:
                 session["sessionState"] = _merged(session.get("sessionState") or {}, session_state, locale)
@@ -91,7 +99,7 @@ class LexRuntime:
         request_attributes: dict[str, str] | None,
     ) -> Json:
         locale = self._locale(target)
-        with self._lock(target):
+        with self._session(target):
             previous = self._load(target)
             session: Json = {
                 "sessionState": _merged({}, session_state, locale),
@@ -126,7 +134,7 @@ class LexRuntime:
 
     def delete_session(self, target: SessionTarget) -> Json:
         self._locale(target)
-        with self._lock(target):
+        with self._session(target):
             if not self.store.delete(target):
                 raise ResourceNotFoundException(f"Session {target.session_id} not found")
         return {
@@ -161,9 +169,24 @@ class LexRuntime:
             raise ResourceNotFoundException(f"Locale {target.locale_id} not found for bot {self.bot_id}")
         return locale
 
-    def _lock(self, target: SessionTarget) -> threading.Lock:
-        with self._locks_guard:
-            return self._locks.setdefault(target, threading.Lock())
+    @contextmanager
+    def _session(self, target: SessionTarget) -> Iterator[None]:
+        """One request per session at a time, as Lex: a second concurrent one is a conflict.
+
+        Requests in flight beyond ``max_in_flight`` are throttled, like Lex's quota of concurrent
+        conversations per alias.
+        """
+        with self._busy_guard:
+            if target in self._busy:
+                raise ConflictException(f"Session {target.session_id} is processing another request")
+            if len(self._busy) >= self.max_in_flight:
+                raise ThrottlingException("Too many concurrent requests; retry shortly")
+            self._busy.add(target)
+        try:
+            yield
+        finally:
+            with self._busy_guard:
+                self._busy.discard(target)
 
     def _load(self, target: SessionTarget) -> Json:
         stored = self.store.load(target)
