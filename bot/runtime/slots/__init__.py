@@ -58,7 +58,7 @@ Decisions where Lex's behaviour is undocumented or uncertain:
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING
 
 from bot.runtime.slots import confirmation, contact, dates, durations, names, numbers, times
@@ -96,29 +96,32 @@ def resolve_value(
     slot_type: str, text: str, ctx: ResolveContext, custom: SlotType | None = None
 ) -> SlotValue | None:
     """The whole text as a value of ``slot_type``; None if it is not a valid value."""
-    if not text.strip():
-        return None
-    resolver = _RESOLVERS.get(slot_type)
-    if resolver is not None:
-        return resolver(text, ctx)
-    if custom is not None:
-        return custom_types.resolve_custom(text, ctx, custom)
-    if slot_type.startswith("AMAZON."):
-        return _capture(text, ctx)
-    raise ValueError(f"custom slot type {slot_type!r} needs its definition")
+    return _dispatch(_RESOLVERS, custom_types.resolve_custom, slot_type, text, ctx, custom)
 
 
 def find_value(
     slot_type: str, text: str, ctx: ResolveContext, custom: SlotType | None = None
 ) -> SlotValue | None:
     """A value of ``slot_type`` inside ``text`` (the longest, most specific one); None if there is none."""
+    return _dispatch(_FINDERS, custom_types.find_custom, slot_type, text, ctx, custom)
+
+
+def _dispatch(
+    built_ins: Mapping[str, Callable[[str, ResolveContext], SlotValue | None]],
+    for_custom: Callable[[str, ResolveContext, SlotType], SlotValue | None],
+    slot_type: str,
+    text: str,
+    ctx: ResolveContext,
+    custom: SlotType | None,
+) -> SlotValue | None:
+    """Built-in types by name, custom types by definition, other AMAZON types capture the words."""
     if not text.strip():
         return None
-    finder = _FINDERS.get(slot_type)
-    if finder is not None:
-        return finder(text, ctx)
+    handler = built_ins.get(slot_type)
+    if handler is not None:
+        return handler(text, ctx)
     if custom is not None:
-        return custom_types.find_custom(text, ctx, custom)
+        return for_custom(text, ctx, custom)
     if slot_type.startswith("AMAZON."):
         return _capture(text, ctx)
     raise ValueError(f"custom slot type {slot_type!r} needs its definition")
