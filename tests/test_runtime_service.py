@@ -176,3 +176,15 @@ def test_too_many_requests_in_flight_are_throttled(chat: Chat) -> None:
     other = replace(chat.target, session_id="someone-else")
     with chat.runtime._session(other), pytest.raises(ThrottlingException):
         chat.say("hello")
+
+
+def test_idle_sessions_are_purged_at_start(tmp_path: Path) -> None:
+    store = SqliteSessionStore(tmp_path / "s.db")
+    target = SessionTarget("X", "TSTALIASID", "en_US", "old")
+    ttl = meety_bot().idle_session_ttl_in_seconds
+    store.save(target, {"turns": 1}, NOW.timestamp() - ttl - 10)
+    store.save(replace(target, session_id="recent"), {"turns": 1}, NOW.timestamp() - 10)
+    LexRuntime(meety_bot(), store=store, clock=Clock(zone=NOW.tzinfo, pinned=NOW))  # type: ignore[arg-type]
+    assert store.load(target) is None
+    assert store.load(replace(target, session_id="recent")) is not None
+    store.close()

@@ -68,6 +68,8 @@ class LexRuntime:
         self.handler = handler
         self.aliases = {TEST_ALIAS_ID: TEST_ALIAS_NAME, **(aliases or {})}
         self.nlus: dict[str, LocaleNlu] = {loc.locale_id: train_locale(loc) for loc in bot.locales}
+        # sessions idle past the bot's TTL are dead (Lex forgets them); drop them so the file stays small
+        self.store.purge_idle(self.clock.now().timestamp() - bot.idle_session_ttl_in_seconds)
         self.max_in_flight = max_in_flight
         self._busy: set[SessionTarget] = set()
         self._busy_guard = threading.Lock()
