@@ -1,0 +1,54 @@
+"""Requests (meetings, backups), their status machine and audit trail, and where they are stored.
+
+Public API:
+
+- models: ``Request``, ``Requester``, ``Decision``, ``MeetingDetails``, ``AuditEvent``, ``Kind``, ``Status``,
+  ``HOLDING_STATUSES``, ``check_transition``;
+- the port: ``RequestStore``, ``Page``;
+- adapters: ``SqliteRequestStore`` (local), ``DynamoRequestStore`` + ``create_table`` (AWS);
+- errors: ``StoreError``, ``SlotTaken``, ``TransitionConflict``, ``RequestNotFound``, ``InvalidTransition``.
+"""
+
+from fulfillment.domain.dynamodb_store import DynamoRequestStore, create_table
+from fulfillment.domain.errors import (
+    InvalidTransition,
+    RequestNotFound,
+    SlotTaken,
+    StoreError,
+    TransitionConflict,
+)
+from fulfillment.domain.requests import (
+    HOLDING_STATUSES,
+    AuditEvent,
+    Decision,
+    Kind,
+    MeetingDetails,
+    Request,
+    Requester,
+    Status,
+    check_transition,
+)
+from fulfillment.domain.sqlite_store import SqliteRequestStore
+from fulfillment.domain.store import Page, RequestStore
+
+__all__ = [
+    "HOLDING_STATUSES",
+    "AuditEvent",
+    "Decision",
+    "DynamoRequestStore",
+    "InvalidTransition",
+    "Kind",
+    "MeetingDetails",
+    "Page",
+    "Request",
+    "RequestNotFound",
+    "RequestStore",
+    "Requester",
+    "SlotTaken",
+    "SqliteRequestStore",
+    "Status",
+    "StoreError",
+    "TransitionConflict",
+    "check_transition",
+    "create_table",
+]
