@@ -1,0 +1,166 @@
+"""The Lex V2 code hook Lambda: ``lambda_handler`` routes each event to a small per-intent handler.
+
+The app (settings, store, texts) is built once, lazily, on the first event; importing this module only
+creates the Powertools logger and metrics. Whatever goes wrong (an unknown intent, a malformed event, a
+store failure, a bug), the answer is a valid Lex response that closes the intent as Failed with a polite
+message, and the error is logged: a Lambda that raises makes Lex fail the whole turn.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import threading
+from collections.abc import Callable, Mapping
+from dataclasses import replace
+from typing import Any
+
+from aws_lambda_powertools import Logger, Metrics
+from aws_lambda_powertools.metrics import MetricUnit, single_metric
+
+from fulfillment import lex
+from fulfillment.app import LOCALES_DIR, App, build_app, open_store
+from fulfillment.intents_meeting import dialog as schedule_dialog
+from fulfillment.intents_meeting import fulfil as schedule_fulfil
+from fulfillment.intents_my_meetings import cancel_dialog, cancel_fulfil, list_meetings
+from fulfillment.settings import load_fulfillment_settings
+from fulfillment.texts import Texts
+
+Json = dict[str, Any]
+IntentHandler = Callable[[App, Mapping[str, Any]], Json]
+NAMESPACE = "Meety"
+FALLBACK_INTENT = "FallbackIntent"
+
+EMAIL = re.compile(r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9.\-]+\.[A-Za-z]{2,}")
+
+
+def mask_emails(value: str) -> str:
+    return EMAIL.sub("***@***", value)
+
+
+class EmailMaskingFilter(logging.Filter):
+    """Replaces e-mail addresses in a record's message and string extras before it is formatted."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.msg
+        if isinstance(message, str):
+            record.msg = mask_emails(record.getMessage() if record.args else message)
+            record.args = None
+        elif isinstance(message, Mapping):
+            record.msg = {k: mask_emails(v) if isinstance(v, str) else v for k, v in message.items()}
+        for key, value in list(vars(record).items()):
+            if isinstance(value, str) and key not in ("msg", "name", "levelname", "pathname", "filename"):
+                setattr(record, key, mask_emails(value))
+        return True
+
+
+logger = Logger(service="meety-fulfillment")
+logger.addFilter(EmailMaskingFilter())
+metrics = Metrics(namespace=NAMESPACE, service="meety-fulfillment")
+
+ROUTES: dict[tuple[str, str], IntentHandler] = {
+    ("ScheduleMeeting", "DialogCodeHook"): schedule_dialog,
+    ("ScheduleMeeting", "FulfillmentCodeHook"): schedule_fulfil,
+    ("ListMyMeetings", "DialogCodeHook"): lambda app, event: lex.delegate(
+        lex.clean_intent(lex.intent_of(event), "ListMyMeetings"), lex.attributes(event)
+    ),
+    ("ListMyMeetings", "FulfillmentCodeHook"): list_meetings,
+    ("CancelMeeting", "DialogCodeHook"): cancel_dialog,
+    ("CancelMeeting", "FulfillmentCodeHook"): cancel_fulfil,
+}
+
+_app: App | None = None
+_texts: Texts | None = None
+_lock = threading.Lock()
+
+
+def record_metric(name: str, dimensions: Mapping[str, str]) -> None:
+    if not dimensions:
+        metrics.add_metric(name=name, unit=MetricUnit.Count, value=1)
+        return
+    with single_metric(name=name, unit=MetricUnit.Count, value=1, namespace=NAMESPACE) as metric:
+        for key, value in dimensions.items():
+            metric.add_dimension(name=key, value=value[:250] or "-")
+
+
+def _get_app() -> App:
+    global _app
+    with _lock:
+        if _app is None:
+            settings = load_fulfillment_settings()
+            app = build_app(settings, open_store(settings), _get_texts())
+            _app = replace(app, record=record_metric)
+        return _app
+
+
+def _get_texts() -> Texts:
+    global _texts
+    if _texts is None:
+        _texts = _app.texts if _app is not None else Texts.load(LOCALES_DIR)
+    return _texts
+
+
+def set_app(app: App | None) -> None:
+    """Use ``app`` for the next events (tests inject a store and a clock); None rebuilds from the env."""
+    global _app, _texts
+    with _lock:
+        _app = replace(app, record=record_metric) if app is not None else None
+        _texts = app.texts if app is not None else None
+
+
+def failed(event: object, texts: Texts | None) -> Json:
+    """Close as Failed with an apology: the answer when nothing better can be given."""
+    source = event if isinstance(event, Mapping) else {}
+    locale = lex.locale_of(source)
+    name = lex.intent_name(source) or FALLBACK_INTENT
+    try:
+        message = (texts or _get_texts()).message(locale, "Fulfillment.messages.failed")
+    except Exception:
+        message = "Sorry, something went wrong on my side. Please try again in a moment."
+    intent = lex.clean_intent(lex.intent_of(source), name)
+    return lex.close(intent, "Failed", lex.attributes(source), [lex.plain(message)])
+
+
+def route(app: App, event: Mapping[str, Any]) -> Json:
+    name = lex.intent_name(event)
+    source = lex.text(event.get("invocationSource")) or ""
+    handler = ROUTES.get((name or "", source))
+    if handler is None:
+        logger.warning("no handler for this event", extra={"intent": name, "source": source})
+        app.record("Fallbacks", {})
+        return failed(event, app.texts)
+    return handler(app, event)
+
+
+@metrics.log_metrics(raise_on_empty_metrics=False)
+def lambda_handler(event: Any, context: Any) -> Json:
+    texts: Texts | None = None
+    try:
+        session = event.get("sessionId") if isinstance(event, Mapping) else None
+        logger.set_correlation_id(session if isinstance(session, str) else None)
+        app = _get_app()
+        texts = app.texts
+        if not isinstance(event, Mapping):
+            raise TypeError(f"the event is a {type(event).__name__}, not an object")
+        reply = route(app, event)
+        logger.info(
+            "answered",
+            extra={
+                "intent": lex.intent_name(event),
+                "source": event.get("invocationSource"),
+                "action": reply["sessionState"]["dialogAction"]["type"],
+            },
+        )
+        return reply
+    except Exception:
+        logger.exception("the code hook failed; answering Failed")
+        try:
+            return failed(event, texts)
+        except Exception:
+            return {
+                "sessionState": {
+                    "dialogAction": {"type": "Close"},
+                    "intent": {"name": FALLBACK_INTENT, "state": "Failed"},
+                },
+                "messages": [lex.plain("Sorry, something went wrong on my side. Please try again.")],
+            }

@@ -1,0 +1,160 @@
+"""Conversations through the local runtime with the real code hook (host zone New York, Wed 2026-11-18)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from fulfillment.app import App
+from fulfillment.handler import lambda_handler
+from tests.fulfillment_support import installed, make_app
+from tests.runtime_support import Chat, meety_bot, runtime_for
+
+
+@pytest.fixture
+def app(tmp_path: Path) -> Iterator[App]:
+    yield from installed(make_app(tmp_path / "meety.db"))
+
+
+def chat(locale: str = "en_US") -> Chat:
+    return Chat(runtime_for(meety_bot(), handler=lambda_handler), locale=locale)
+
+
+def book(c: Chat, text: str, email: str = "jane@example.com") -> None:
+    c.say(text)
+    if c.eliciting == "AttendeeEmail":
+        c.say(email)
+    assert c.action == "ConfirmIntent", c.texts
+    c.say("yes")
+
+
+def pending(app: App, c: Chat) -> list[object]:
+    return list(app.store.list_by_requester("web", c.session_id, ("pending",)))
+
+
+def test_full_request_in_one_utterance_files_a_pending_request(app: App) -> None:
+    c = chat()
+    book(c, "book a 30 minute meeting with Jane Doe tomorrow at 10am")
+    assert c.action == "Close"
+    assert c.intent["state"] == "Fulfilled"
+    [request] = app.store.list_by_requester("web", c.session_id, ("pending",))
+    assert request.status == "pending"
+    assert request.meeting is not None
+    assert request.meeting.start_utc == datetime(2026, 11, 19, 15, 0, tzinfo=UTC)
+    assert request.meeting.duration_minutes == 30
+    assert request.meeting.attendee_email == "jane@example.com"
+    assert request.expires_at == datetime(2026, 11, 25, 15, 0, tzinfo=UTC)
+    message = c.texts[0]
+    assert request.id in message
+    assert "pending approval" in message
+    assert "scheduled" not in message.lower()
+    assert "booked" not in message.lower()
+    assert "10:00" in message
+
+
+def test_time_in_both_zones_when_the_user_zone_differs(app: App) -> None:
+    c = chat()
+    c.say("hi", session_state={"sessionAttributes": {"timeZone": "Europe/London"}})
+    book(c, "book a 30 minute meeting with Jane Doe tomorrow at 3pm")
+    assert c.intent["state"] == "Fulfilled", c.texts
+    assert "15:00 your time (10:00 America/New_York)" in c.texts[0]
+
+
+def test_ambiguous_time_takes_the_reading_within_working_hours(app: App) -> None:
+    c = chat()
+    c.say("book a 30 minute meeting with Jane Doe tomorrow at 3")
+    assert c.eliciting == "AttendeeEmail"
+    assert c.slot("MeetingTime") == "15:00"
+
+
+@pytest.mark.parametrize(
+    ("text", "slot", "words"),
+    [
+        ("book a 30 minute meeting with Jane Doe on 2026-11-10 at 10am", "MeetingDate", "already passed"),
+        ("book a 30 minute meeting with Jane Doe on saturday at 10am", "MeetingDate", "working days"),
+        ("book a 30 minute meeting with Jane Doe tomorrow at 7pm", "MeetingTime", "working hours"),
+        ("book a 6 hour meeting with Jane Doe tomorrow at 10am", "MeetingDuration", "15 to 240 minutes"),
+    ],
+)
+def test_rule_breaks_are_reprompted(app: App, text: str, slot: str, words: str) -> None:
+    c = chat()
+    c.say(text)
+    assert c.action == "ElicitSlot"
+    assert c.eliciting == slot
+    assert c.slot(slot) is None
+    assert words in c.texts[0]
+    assert pending(app, c) == []
+
+
+def test_conflict_offers_free_times_and_a_button_books_one(app: App) -> None:
+    first = chat()
+    book(first, "book a 60 minute meeting with Jane Doe tomorrow at 10am")
+    assert first.intent["state"] == "Fulfilled"
+    c = chat()
+    c.say("book a 30 minute meeting with Alex Garcia tomorrow at 10:30am")
+    assert c.eliciting == "MeetingTime"
+    assert "already taken" in c.texts[0]
+    [card] = c.cards
+    assert 1 <= len(card["buttons"]) <= 3
+    button = card["buttons"][0]
+    assert button["text"].startswith("Thu ")
+    c.say(button["value"])
+    assert c.slot("MeetingTime") == button["value"]
+    if c.eliciting == "AttendeeEmail":
+        c.say("alex@example.com")
+    assert c.action == "ConfirmIntent", c.texts
+    c.say("yes")
+    [request] = pending(app, c)
+    assert request.meeting is not None  # type: ignore[attr-defined]
+    start = request.meeting.start_utc.astimezone(app.rules.host_zone)  # type: ignore[attr-defined]
+    assert f"{start:%H:%M}" == button["value"]
+
+
+def test_list_and_cancel(app: App) -> None:
+    c = chat()
+    c.say("show my meetings")
+    assert c.intent["state"] == "Fulfilled"
+    assert "no pending or approved" in c.texts[0]
+    book(c, "book a 30 minute meeting with Jane Doe on friday at 2pm")
+    book(c, "book a 30 minute meeting with Alex Garcia tomorrow at 11am", "alex@example.com")
+    c.say("show my meetings")
+    listing = c.texts[0]
+    assert listing.index("Alex Garcia") < listing.index("Jane Doe")
+    assert "pending approval" in listing
+    c.say("cancel the meeting on friday")
+    assert c.action == "ConfirmIntent", c.texts
+    c.say("yes")
+    assert c.intent["state"] == "Fulfilled", c.texts
+    assert "cancelled" in c.texts[0]
+    [left] = app.store.list_by_requester("web", c.session_id, ("pending", "approved"))
+    assert left.meeting is not None
+    assert left.meeting.attendee_name == "Alex Garcia"
+    cancelled = app.store.list_by_requester("web", c.session_id, ("cancelled",))
+    assert [e.action for e in app.store.audit(cancelled[0].id)][-1] == "cancelled by requester"
+
+
+def test_cannot_cancel_someone_elses_request(app: App) -> None:
+    owner = chat()
+    book(owner, "book a 30 minute meeting with Jane Doe tomorrow at 10am")
+    [request] = pending(app, owner)
+    other = chat()
+    other.say(f"cancel request {request.id}")  # type: ignore[attr-defined]
+    assert other.intent["state"] == "Failed", other.texts
+    assert "couldn't find" in other.texts[0]
+    assert len(pending(app, owner)) == 1
+
+
+def test_spanish_conversation(app: App) -> None:
+    c = chat("es_US")
+    c.say("reservar una reunión con Ana Pérez mañana a las 10 por 30 minutos")
+    assert c.slot("MeetingTime") == "10:00"
+    c.say("ana@example.com")
+    assert c.action == "ConfirmIntent", c.texts
+    c.say("sí")
+    assert c.intent["state"] == "Fulfilled", c.texts
+    [request] = pending(app, c)
+    assert request.id in c.texts[0]  # type: ignore[attr-defined]
+    assert "pendiente de aprobación" in c.texts[0]
