@@ -8,7 +8,9 @@ for a bug.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
+import warnings
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -69,6 +71,11 @@ def _serve(args: argparse.Namespace) -> int:
 def _chat(args: argparse.Namespace) -> int:
     from bot.chat import chat
     from bot.compose import build_runtime
+
+    # a terminal conversation, not a Lambda: keep the hook's JSON logs and EMF metrics off the screen
+    os.environ.setdefault("POWERTOOLS_LOG_LEVEL", "WARNING")
+    os.environ.setdefault("POWERTOOLS_METRICS_DISABLED", "true")
+    warnings.filterwarnings("ignore", message="No application metrics to publish")
 
     return chat(build_runtime(_runtime_settings(args), persistent=False), args.locale, debug=args.debug)
 

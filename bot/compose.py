@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -30,6 +31,10 @@ def load_bot(settings: RuntimeSettings) -> Bot:
 def code_hook(settings: RuntimeSettings) -> Handler | None:
     if settings.code_hook is None:
         return None
+    if settings.clock is not None:
+        # the hook runs in this process and reads its settings from the environment, as in Lambda:
+        # hand it the same pinned "now" so dialog and fulfilment agree on what "today" is
+        os.environ["MEETY_CLOCK"] = settings.clock.isoformat()
     try:
         return load_handler(settings.code_hook)
     except (ImportError, ValueError) as exc:

@@ -19,7 +19,7 @@ from aws_lambda_powertools import Logger, Metrics
 from aws_lambda_powertools.metrics import MetricUnit, single_metric
 
 from fulfillment import lex
-from fulfillment.app import LOCALES_DIR, App, build_app, open_store
+from fulfillment.app import LOCALES_DIR, App, build_app, open_store, system_clock
 from fulfillment.intents_meeting import dialog as schedule_dialog
 from fulfillment.intents_meeting import fulfil as schedule_fulfil
 from fulfillment.intents_my_meetings import cancel_dialog, cancel_fulfil, list_meetings
@@ -88,7 +88,9 @@ def _get_app() -> App:
     with _lock:
         if _app is None:
             settings = load_fulfillment_settings()
-            app = build_app(settings, open_store(settings), _get_texts())
+            pinned = settings.clock
+            clock = (lambda: pinned) if pinned is not None else system_clock
+            app = build_app(settings, open_store(settings), _get_texts(), clock)
             _app = replace(app, record=record_metric)
         return _app
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import time, timedelta
+from datetime import datetime, time, timedelta
 from typing import Literal
 from urllib.parse import parse_qsl, urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -119,6 +119,15 @@ class FulfillmentSettings(BaseSettings):
     max_duration_minutes: int = Field(default=240, ge=1)
     pending_expiry_days: int = Field(default=7, ge=1)
     """``MEETY_PENDING_EXPIRY_DAYS``: a request nobody decides on expires after this many days."""
+    clock: datetime | None = None
+    """``MEETY_CLOCK``: pin "now" (ISO 8601 with offset) for reproducible local runs; never set in AWS."""
+
+    @field_validator("clock")
+    @classmethod
+    def _aware_clock(cls, value: datetime | None) -> datetime | None:
+        if value is not None and value.tzinfo is None:
+            raise ValueError("needs a UTC offset, e.g. 2026-11-18T10:00:00-05:00")
+        return value
 
     @field_validator("store")
     @classmethod

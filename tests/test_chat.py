@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import os
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -65,3 +66,36 @@ def test_the_chat_command_runs(tmp_path: Path) -> None:
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.count("bot> ") >= 2
+
+
+def test_chat_with_the_fulfillment_hook_uses_the_pinned_clock(tmp_path: Path) -> None:
+    # GIVEN a pinned Wednesday and the real fulfillment hook WHEN Friday is requested THEN it is not "past"
+    env = {
+        **os.environ,
+        "MEETY_STORE": f"sqlite:///{tmp_path}/meety.db",
+        "MEETY_HOST_TIMEZONE": "America/New_York",
+    }
+    env.pop("MEETY_CLOCK", None)
+    result = subprocess.run(
+        [
+            str(Path(sys.executable).parent / "meety"),
+            "chat",
+            "--code-hook",
+            "fulfillment.handler:lambda_handler",
+            "--clock",
+            "2026-11-18T10:00:00-05:00",
+            "--timezone",
+            "America/New_York",
+        ],
+        cwd=REPO,
+        env=env,
+        input="book 30 minutes with Jane Doe on friday at 3pm\njane@example.com\nyes\n",
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "already passed" not in result.stdout
+    assert "pending approval" in result.stdout
+    assert '"level"' not in result.stdout  # the hook's JSON logs stay off the terminal
