@@ -84,7 +84,11 @@ def _add_runtime_options(command: argparse.ArgumentParser) -> None:
     command.add_argument(
         "--bot", help="a LexJson folder or zip (or a project folder) instead of the project bot"
     )
-    command.add_argument("--code-hook", help="module:function called as the bot's Lambda code hook")
+    command.add_argument(
+        "--code-hook",
+        help="module:function called as the bot's Lambda code hook; 'none' for no hook "
+        "(default: fulfillment.handler:lambda_handler for the project bot, none for --bot)",
+    )
     command.add_argument("--clock", help='pin "now" (ISO 8601 with offset) for reproducible runs')
     command.add_argument("--timezone", help="IANA zone relative dates are resolved in (default UTC)")
 

@@ -17,6 +17,8 @@ from bot.runtime_settings import RuntimeSettings
 from bot.settings import load_build_settings
 
 SESSIONS_FILE = "lex-sessions.db"
+PROJECT_CODE_HOOK = "fulfillment.handler:lambda_handler"
+"""The project bot's Lambda; other bots (``--bot``) run without a hook unless one is named."""
 
 
 def load_bot(settings: RuntimeSettings) -> Bot:
@@ -29,14 +31,19 @@ def load_bot(settings: RuntimeSettings) -> Bot:
 
 
 def code_hook(settings: RuntimeSettings) -> Handler | None:
-    if settings.code_hook is None:
+    reference = settings.code_hook
+    if reference is None and settings.bot is None:
+        reference = PROJECT_CODE_HOOK
+        # the project's Lambda keeps its requests beside the sessions unless MEETY_STORE says otherwise
+        os.environ.setdefault("MEETY_STORE", f"sqlite:///{(settings.data_dir / 'meety.db').resolve()}")
+    if reference is None or reference == "none":
         return None
     if settings.clock is not None:
         # the hook runs in this process and reads its settings from the environment, as in Lambda:
         # hand it the same pinned "now" so dialog and fulfilment agree on what "today" is
         os.environ["MEETY_CLOCK"] = settings.clock.isoformat()
     try:
-        return load_handler(settings.code_hook)
+        return load_handler(reference)
     except (ImportError, ValueError) as exc:
         raise MeetyError(f"cannot load the code hook: {exc}") from None
 

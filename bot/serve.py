@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import socket
 import time
 
@@ -42,6 +43,10 @@ def serve(settings: RuntimeSettings) -> int:
     print(f"  Sessions:        {settings.data_dir / 'lex-sessions.db'}")
     if runtime.handler is None:
         print("  Code hook:       none (hooks enabled in the bot are skipped, as Lex does without a Lambda)")
+    else:
+        hook = f"{runtime.handler.__module__}:{getattr(runtime.handler, '__name__', '?')}"
+        print(f"  Code hook:       {hook}")
+        print(f"  Requests:        {os.environ.get('MEETY_STORE', 'MEETY_STORE default')}")
     # Without a code hook a turn is pure CPU work (about 1 ms): calling it on the event loop beats the
     # thread pool's hand-off (bench/runtime_http.py: 576 vs 330 turns/s). A hook may wait on I/O, so then
     # turns run in the thread pool and one slow hook does not stall every session.

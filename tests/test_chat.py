@@ -58,6 +58,7 @@ def test_the_chat_command_runs(tmp_path: Path) -> None:
     result = subprocess.run(
         [str(Path(sys.executable).parent / "meety"), "chat", "--clock", "2026-11-18T10:00:00-05:00"],
         cwd=REPO,
+        env={**os.environ, "MEETY_DATA_DIR": str(tmp_path)},
         input="hello\nbook a meeting with Jane Doe\n",
         capture_output=True,
         text=True,
