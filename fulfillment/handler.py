@@ -9,6 +9,7 @@ message, and the error is logged: a Lambda that raises makes Lex fail the whole 
 from __future__ import annotations
 
 import logging
+import os
 import re
 import threading
 from collections.abc import Callable, Mapping
@@ -91,7 +92,9 @@ def _get_app() -> App:
             pinned = settings.clock
             clock = (lambda: pinned) if pinned is not None else system_clock
             app = build_app(settings, open_store(settings), _get_texts(), clock)
-            _app = replace(app, record=record_metric)
+            # Powertools' switch for local runs; single_metric ignores it, so honour it here, once
+            disabled = os.environ.get("POWERTOOLS_METRICS_DISABLED", "").lower() == "true"
+            _app = replace(app, record=(lambda name, dimensions: None) if disabled else record_metric)
         return _app
 
 
