@@ -244,7 +244,33 @@ def dialog(app: App, event: Mapping[str, Any]) -> Json:
     result = validate(turn, check_busy=True)
     if isinstance(result, dict):
         return result
+    if result is not None and turn.intent["confirmationState"] == "None":
+        name = lex.slot_value(turn.intent, NAME_SLOT)
+        if name is not None and lex.slot_value(turn.intent, EMAIL_SLOT) is not None:
+            return confirm(turn, result, name)
     return lex.delegate(turn.intent, turn.attrs)
+
+
+def confirm(turn: Turn, meeting: Meeting, name: str) -> Json:
+    """Read the request back in the user's words (weekday, both zones) and ask before filing it."""
+    local = meeting.begins.astimezone(turn.zone)
+    message = turn.say(
+        "confirm",
+        name=name,
+        weekday=_weekday(turn, local.date()),
+        date=local.date().isoformat(),
+        when=when_text(turn, meeting.begins),
+        minutes=int(meeting.duration.total_seconds() // 60),
+    )
+    intent = {**turn.intent, "state": "InProgress"}
+    return {
+        "sessionState": {
+            "dialogAction": {"type": "ConfirmIntent"},
+            "intent": intent,
+            "sessionAttributes": dict(turn.attrs),
+        },
+        "messages": [lex.plain(message)],
+    }
 
 
 def _idempotency_key(event: Mapping[str, Any], intent: Json, session: str) -> str:

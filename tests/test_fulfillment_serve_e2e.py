@@ -1,0 +1,266 @@
+"""The real fulfillment hook behind `meety serve`, driven by the real boto3 lexv2-runtime client.
+
+One server (host zone New York, clock Wed 2026-11-18 10:00) serves the whole module; each test uses its
+own sessions and its own meeting times, so the requests they file do not collide.
+"""
+
+from __future__ import annotations
+
+import http.client
+import json
+import os
+import re
+import signal
+import subprocess
+import sys
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import boto3
+import pytest
+
+from tests.conftest import REPO
+
+MEETY = str(Path(sys.executable).parent / "meety")
+REQUEST_ID = re.compile(r"\b[0-9A-HJKMNP-TV-Z]{26}\b")
+
+
+@dataclass
+class Server:
+    process: subprocess.Popen[str]
+    port: int
+    bot_id: str
+    output: list[str]
+    store: Path
+
+    def stop(self) -> None:
+        self.process.send_signal(signal.SIGTERM)
+        self.process.wait(timeout=20)
+
+    def client(self) -> Any:
+        return boto3.client(
+            "lexv2-runtime",
+            endpoint_url=f"http://127.0.0.1:{self.port}",
+            region_name="us-east-1",
+            aws_access_key_id="local",
+            aws_secret_access_key="local",  # noqa: S106 - the local runtime does not check signatures
+        )
+
+
+def start(tmp: Path, *extra: str) -> Server:
+    store = tmp / "requests.db"
+    env = {
+        **os.environ,
+        "PYTHONPATH": str(REPO),
+        "MEETY_HOST_TIMEZONE": "America/New_York",
+        "MEETY_STORE": f"sqlite:///{store}",
+    }
+    process = subprocess.Popen(
+        [
+            MEETY,
+            "serve",
+            "--port",
+            "0",
+            "--data-dir",
+            str(tmp / "data"),
+            "--clock",
+            "2026-11-18T10:00:00-05:00",
+            "--timezone",
+            "America/New_York",
+            *extra,
+        ],
+        cwd=REPO,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    assert process.stdout is not None
+    output = []
+    for line in process.stdout:
+        output.append(line)
+        if "Health:" in line:
+            port = int(line.rsplit(":", 1)[1].split("/")[0])
+            break
+    else:
+        pytest.fail("meety serve exited early:\n" + "".join(output))
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    conn.request("GET", "/health")
+    health = json.loads(conn.getresponse().read())
+    return Server(process, port, health["bot"]["id"], output, store)
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    running = start(tmp_path_factory.mktemp("serve"))
+    yield running
+    running.stop()
+
+
+@dataclass
+class Session:
+    """One user's conversation through boto3, with the last reply at hand."""
+
+    lex: Any
+    bot_id: str
+    locale: str = "en_US"
+    session_id: str = field(default_factory=lambda: f"e2e-{uuid.uuid4().hex[:10]}")
+    last: dict[str, Any] = field(default_factory=dict)
+
+    def say(self, text: str, **kwargs: Any) -> dict[str, Any]:
+        self.last = self.lex.recognize_text(
+            botId=self.bot_id,
+            botAliasId="TSTALIASID",
+            localeId=self.locale,
+            sessionId=self.session_id,
+            text=text,
+            **kwargs,
+        )
+        return self.last
+
+    @property
+    def action(self) -> dict[str, Any]:
+        return dict(self.last["sessionState"].get("dialogAction") or {})
+
+    @property
+    def intent(self) -> dict[str, Any]:
+        return dict(self.last["sessionState"].get("intent") or {})
+
+    @property
+    def texts(self) -> list[str]:
+        return [m["content"] for m in self.last.get("messages", []) if m["contentType"] == "PlainText"]
+
+    @property
+    def cards(self) -> list[dict[str, Any]]:
+        return [
+            m["imageResponseCard"]
+            for m in self.last.get("messages", [])
+            if m["contentType"] == "ImageResponseCard"
+        ]
+
+
+def session(server: Server, locale: str = "en_US") -> Session:
+    return Session(server.client(), server.bot_id, locale)
+
+
+def ask_to_book(s: Session, text: str, email: str) -> None:
+    """Say the request, give the email if asked, and stop at the read-back."""
+    s.say(text)
+    if s.action.get("slotToElicit") == "AttendeeEmail":
+        s.say(email)
+    assert s.action == {"type": "ConfirmIntent"}, s.texts
+
+
+def book(s: Session, text: str, email: str, yes: str = "yes") -> str:
+    """File a request and return its id."""
+    ask_to_book(s, text, email)
+    s.say(yes)
+    assert s.action["type"] == "Close", s.texts
+    assert s.intent["state"] == "Fulfilled", s.texts
+    found = REQUEST_ID.search(s.texts[0])
+    assert found is not None, s.texts
+    return found.group()
+
+
+def test_full_request_in_one_utterance(server: Server) -> None:
+    s = session(server)
+    ask_to_book(s, "book a 30 minute meeting with Jane Doe tomorrow at 10am", "jane@example.com")
+    assert s.intent["state"] == "InProgress"
+    assert s.intent["confirmationState"] == "None"
+    [question] = s.texts
+    assert "30-minute" in question
+    assert "Jane Doe" in question
+    assert "Thu 2026-11-19" in question
+    assert "10:00" in question
+    assert "PT30M" not in question
+    s.say("yes")
+    assert s.intent["state"] == "Fulfilled", s.texts
+    message = s.texts[0]
+    found = REQUEST_ID.search(message)
+    assert found is not None, message
+    assert "pending" in message
+    assert server.store.is_file()
+
+
+def test_read_back_in_both_zones_and_a_no_files_nothing(server: Server) -> None:
+    s = session(server)
+    s.say("hi", sessionState={"sessionAttributes": {"timeZone": "Europe/London"}})
+    ask_to_book(s, "book a 30 minute meeting with Jane Doe tomorrow at 4pm", "jane@example.com")
+    assert "16:00 your time (11:00 America/New_York)" in s.texts[0]
+    s.say("no")
+    assert s.intent["state"] == "Failed", s.texts
+    assert s.intent["confirmationState"] == "Denied"
+    s.say("show my meetings")
+    assert "no pending or approved" in s.texts[0]
+
+
+@pytest.mark.parametrize(
+    ("text", "slot"),
+    [
+        ("book a 30 minute meeting with Jane Doe on 2026-11-10 at 10am", "MeetingDate"),
+        ("book a 30 minute meeting with Jane Doe on saturday at 10am", "MeetingDate"),
+        ("book a 30 minute meeting with Jane Doe tomorrow at 7pm", "MeetingTime"),
+        ("book a 6 hour meeting with Jane Doe tomorrow at 10am", "MeetingDuration"),
+    ],
+)
+def test_rule_breaks_are_reprompted(server: Server, text: str, slot: str) -> None:
+    s = session(server)
+    s.say(text)
+    assert s.action == {"type": "ElicitSlot", "slotToElicit": slot}, s.texts
+    assert s.intent["slots"][slot] is None
+    assert s.texts
+
+
+def test_conflict_offers_a_button_that_leads_on(server: Server) -> None:
+    book(session(server), "book a 60 minute meeting with Jane Doe tomorrow at 1pm", "jane@example.com")
+    s = session(server)
+    s.say("book a 30 minute meeting with Alex Garcia tomorrow at 1:30pm")
+    assert s.action == {"type": "ElicitSlot", "slotToElicit": "MeetingTime"}, s.texts
+    assert "already taken" in s.texts[0]
+    [card] = s.cards
+    assert 1 <= len(card["buttons"]) <= 3
+    value = card["buttons"][0]["value"]
+    s.say(value)
+    assert s.intent["slots"]["MeetingTime"]["value"]["interpretedValue"] == value
+    if s.action.get("slotToElicit") == "AttendeeEmail":
+        s.say("alex@example.com")
+    assert s.action == {"type": "ConfirmIntent"}, s.texts
+    assert value in s.texts[0]
+    s.say("yes")
+    assert s.intent["state"] == "Fulfilled", s.texts
+    assert "pending" in s.texts[0]
+
+
+def test_list_and_cancel(server: Server) -> None:
+    s = session(server)
+    request_id = book(s, "book a 30 minute meeting with Jane Doe on friday at 2pm", "jane@example.com")
+    s.say("show my meetings")
+    assert s.intent["state"] == "Fulfilled", s.texts
+    listing = "\n".join(s.texts)
+    assert request_id in listing
+    assert "Jane Doe" in listing
+    assert "pending approval" in listing
+    s.say("cancel my meeting on friday")
+    assert s.action == {"type": "ConfirmIntent"}, s.texts
+    s.say("yes")
+    assert s.intent["state"] == "Fulfilled", s.texts
+    assert request_id in s.texts[0]
+    assert "cancelled" in s.texts[0]
+    s.say("show my meetings")
+    assert "no pending or approved" in s.texts[0]
+
+
+def test_spanish_full_request(server: Server) -> None:
+    s = session(server, "es_US")
+    ask_to_book(s, "reservar una reunión con Ana Pérez el viernes a las 10 por 30 minutos", "ana@example.com")
+    question = s.texts[0]
+    assert "vie 2026-11-20" in question
+    assert "30 minutos" in question
+    assert "Ana Pérez" in question
+    s.say("sí")
+    assert s.intent["state"] == "Fulfilled", s.texts
+    assert REQUEST_ID.search(s.texts[0]) is not None
+    assert "pendiente de aprobación" in s.texts[0]
