@@ -6,96 +6,37 @@ own sessions and its own meeting times, so the requests they file do not collide
 
 from __future__ import annotations
 
-import http.client
-import json
-import os
 import re
-import signal
-import subprocess
-import sys
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import boto3
 import pytest
 
-from tests.conftest import REPO
+from tests.serve_support import Server, start
 
-MEETY = str(Path(sys.executable).parent / "meety")
 REQUEST_ID = re.compile(r"\b[0-9A-HJKMNP-TV-Z]{26}\b")
 
 
-@dataclass
-class Server:
-    process: subprocess.Popen[str]
-    port: int
-    bot_id: str
-    output: list[str]
-    store: Path
-
-    def stop(self) -> None:
-        self.process.send_signal(signal.SIGTERM)
-        self.process.wait(timeout=20)
-
-    def client(self) -> Any:
-        return boto3.client(
-            "lexv2-runtime",
-            endpoint_url=f"http://127.0.0.1:{self.port}",
-            region_name="us-east-1",
-            aws_access_key_id="local",
-            aws_secret_access_key="local",  # noqa: S106 - the local runtime does not check signatures
-        )
+STORE_FILE = "requests.db"
 
 
-def start(tmp: Path, *extra: str) -> Server:
-    store = tmp / "requests.db"
-    env = {
-        **os.environ,
-        "PYTHONPATH": str(REPO),
-        "MEETY_HOST_TIMEZONE": "America/New_York",
-        "MEETY_STORE": f"sqlite:///{store}",
-    }
-    process = subprocess.Popen(
-        [
-            MEETY,
-            "serve",
-            "--port",
-            "0",
-            "--data-dir",
-            str(tmp / "data"),
-            "--clock",
-            "2026-11-18T10:00:00-05:00",
-            "--timezone",
-            "America/New_York",
-            *extra,
-        ],
-        cwd=REPO,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    assert process.stdout is not None
-    output = []
-    for line in process.stdout:
-        output.append(line)
-        if "Health:" in line:
-            port = int(line.rsplit(":", 1)[1].split("/")[0])
-            break
-    else:
-        pytest.fail("meety serve exited early:\n" + "".join(output))
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
-    conn.request("GET", "/health")
-    health = json.loads(conn.getresponse().read())
-    return Server(process, port, health["bot"]["id"], output, store)
+def start_with_requests(tmp: Path) -> Server:
+    """The server with its request store in ``tmp`` and a New York host."""
+    env = {"MEETY_HOST_TIMEZONE": "America/New_York", "MEETY_STORE": f"sqlite:///{tmp / STORE_FILE}"}
+    return start(tmp / "data", env=env)
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    running = start(tmp_path_factory.mktemp("serve"))
+def files(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("serve")
+
+
+@pytest.fixture(scope="module")
+def server(files: Path) -> Iterator[Server]:
+    running = start_with_requests(files)
     yield running
     running.stop()
 
@@ -165,7 +106,7 @@ def book(s: Session, text: str, email: str, yes: str = "yes") -> str:
     return found.group()
 
 
-def test_full_request_in_one_utterance(server: Server) -> None:
+def test_full_request_in_one_utterance(server: Server, files: Path) -> None:
     s = session(server)
     ask_to_book(s, "book a 30 minute meeting with Jane Doe tomorrow at 10am", "jane@example.com")
     assert s.intent["state"] == "InProgress"
@@ -182,7 +123,7 @@ def test_full_request_in_one_utterance(server: Server) -> None:
     found = REQUEST_ID.search(message)
     assert found is not None, message
     assert "pending" in message
-    assert server.store.is_file()
+    assert (files / STORE_FILE).is_file()
 
 
 def test_read_back_in_both_zones_and_a_no_files_nothing(server: Server) -> None:
