@@ -26,15 +26,20 @@ class Catalog:
     data: Mapping[str, Any]
 
     def get(self, key: str) -> object | None:
-        node: object = self.data
-        for part in key.split("."):
-            if not isinstance(node, Mapping) or part not in node:
-                return None
-            node = node[part]
-        return node
+        return lookup(self.data, key)
 
     def source(self, key: str) -> str:
         return f"{self.file} [{key}]"
+
+
+def lookup(data: Mapping[str, Any], key: str) -> object | None:
+    """The entry a dotted key names in parsed locale data, or None."""
+    node: object = data
+    for part in key.split("."):
+        if not isinstance(node, Mapping) or part not in node:
+            return None
+        node = node[part]
+    return node
 
 
 def load_catalog(path: Path, display: str) -> Catalog | Problem:

@@ -10,6 +10,7 @@ from bot.model import ImageResponseCard, Message, MessageGroup, Prompt, Response
 
 Where = tuple[str, ...]
 PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
+"""Looser than ``bot.model.SLOT_REFERENCE`` on purpose: ``{not a name}`` must be reported, not skipped."""
 MAX_GROUPS = 5
 MAX_VARIATIONS = 2
 MAX_TEXT_CHARS = 1000

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from bot.catalog import lookup
 from fulfillment.scheduling import Problem, Violation
 
 FALLBACK_LOCALE = "en_US"
@@ -71,7 +72,7 @@ class Texts:
     def variations(self, locale_id: str, key: str) -> tuple[str, ...]:
         """The variations of ``key`` in ``locale_id``, else in the fallback locale."""
         for locale in dict.fromkeys((locale_id, self.fallback)):
-            found = _lookup(self.catalogs.get(locale, {}), key)
+            found = lookup(self.catalogs.get(locale, {}), key)
             if found is None:
                 continue
             if isinstance(found, str):
@@ -96,12 +97,3 @@ class Texts:
         return self.message(
             locale_id, f"{ZONES}.both", time_user=time_user, time_host=time_host, host_zone=host_zone
         )
-
-
-def _lookup(data: Mapping[str, Any], key: str) -> object | None:
-    node: object = data
-    for part in key.split("."):
-        if not isinstance(node, Mapping) or part not in node:
-            return None
-        node = node[part]
-    return node

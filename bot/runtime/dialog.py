@@ -45,6 +45,11 @@ class Turn:
         # the turn owns ``session``: callers pass a fresh copy (the store's load returns one)
         self.state: Json = self.session.setdefault("sessionState", {})
         self.state.setdefault("sessionAttributes", {})
+        # a turn that answers a prompt keeps to its intent; known from the state it starts from
+        self.answering_prompt = (self.state.get("dialogAction") or {}).get("type") in (
+            "ElicitSlot",
+            "ConfirmIntent",
+        )
         self._hops = 0  # next steps followed through filled slots this turn (a loop guard)
         turn_number = int(self.session.get("turns", 0)) + 1
         self.session["turns"] = turn_number
@@ -338,8 +343,7 @@ class Turn:
         """Interpretations with the active intent first: during a prompt, Lex keeps to it."""
         others = [s for s in self.scores if s.intent != active]
         top = next((s for s in self.scores if s.intent == active), IntentScore(active, 1.0))
-        action = self.session.get("previousAction") or ""
-        if action in ("ElicitSlot", "ConfirmIntent"):
+        if self.answering_prompt:
             top = IntentScore(active, 1.0)
         return [top, *others]
 
@@ -355,7 +359,6 @@ class Turn:
         )
         self.session["messages"] = self.messages
         self.session["interpretations"] = interpretations
-        self.session["previousAction"] = (self.state.get("dialogAction") or {}).get("type")
         body: Json = {
             "sessionState": self.state,
             "interpretations": interpretations,

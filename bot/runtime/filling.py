@@ -21,6 +21,7 @@ from typing import Any
 from bot.model import Intent, Locale, Slot, SlotType
 from bot.runtime.nlu import LocaleNlu
 from bot.runtime.slots import ResolveContext, SlotValue, find_value, resolve_value
+from bot.syntax import SLOT_REFERENCE
 
 Json = dict[str, Any]
 SPOTTABLE = (
@@ -151,7 +152,7 @@ def _carrier_words(intent: Intent) -> frozenset[str]:
     """The intent's own wording: the literal words of its sample utterances."""
     words = set()
     for utterance in intent.sample_utterances:
-        words.update(re.sub(r"\{[^{}]*\}", " ", utterance).lower().split())
+        words.update(SLOT_REFERENCE.sub(" ", utterance).lower().split())
     return frozenset(words)
 
 

@@ -14,9 +14,9 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from bot.model import ImageResponseCard, Message, MessageGroup, SelectionStrategy
+from bot.syntax import SLOT_REFERENCE
 
 Json = dict[str, Any]
-SLOT_REF = re.compile(r"\{([A-Za-z0-9_-]+)\}")
 ATTRIBUTE_REF = re.compile(r"\[([A-Za-z0-9_.:-]+)\]")
 
 
@@ -84,4 +84,4 @@ def interpolate(text: str, slots: Mapping[str, Any], attributes: Mapping[str, st
     def attribute(match: re.Match[str]) -> str:
         return attributes.get(match.group(1), match.group(0))
 
-    return ATTRIBUTE_REF.sub(attribute, SLOT_REF.sub(slot, text))
+    return ATTRIBUTE_REF.sub(attribute, SLOT_REFERENCE.sub(slot, text))

@@ -14,15 +14,16 @@ position): the same bot always trains the same model.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from bot.syntax import SLOT_REFERENCE
+
 if TYPE_CHECKING:
     from bot.model import Locale, SlotType
 
-PLACEHOLDER = re.compile(r"\{([A-Za-z0-9_]+)\}")
+PLACEHOLDER = SLOT_REFERENCE
 FILLS_PER_TEMPLATE = 3
 
 _EN: dict[str, tuple[str, ...]] = {
