@@ -69,6 +69,8 @@ def start_server(data_dir: Path) -> tuple[subprocess.Popen[str], int, float, str
             raise RuntimeError("meety serve exited before it was ready")
         if "Health:" in line:
             port = int(line.rsplit(":", 1)[1].split("/")[0])
+    # keep reading the server's output (the hook logs every turn): a full pipe would stall the server
+    threading.Thread(target=process.stdout.read, daemon=True).start()
     bot_id = json.loads(get(port, "/health"))["bot"]["id"]
     path = f"/bots/{bot_id}/botAliases/TSTALIASID/botLocales/en_US/sessions/warmup/text"
     post(connect(port), path, {"text": "hello"})

@@ -8,6 +8,7 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -77,6 +78,8 @@ def start(data_dir: Path, *extra: str, env: Mapping[str, str] | None = None) -> 
             break
     else:
         pytest.fail("meety serve exited early:\n" + "".join(output))
+    # keep reading the server's output (the hook logs every turn): a full pipe would stall the server
+    threading.Thread(target=lambda: output.extend(process.stdout or ()), daemon=True).start()
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
     conn.request("GET", "/health")
     health = json.loads(conn.getresponse().read())
