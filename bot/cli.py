@@ -59,6 +59,7 @@ def _runtime_settings(args: argparse.Namespace) -> RuntimeSettings:
         clock=args.clock,
         timezone=args.timezone,
         aliases=tuple(args.alias) if getattr(args, "alias", None) else None,
+        hook_threads=getattr(args, "hook_threads", None),
     )
 
 
@@ -118,6 +119,12 @@ def parser() -> argparse.ArgumentParser:
     serve.add_argument("--data-dir", help="where sessions are kept (default ./.meety)")
     serve.add_argument(
         "--alias", action="append", help="an alias id to accept besides TSTALIASID (repeatable)"
+    )
+    serve.add_argument(
+        "--hook-threads",
+        type=int,
+        help="worker threads for turns that call the code hook (default 1: turns are CPU-bound; "
+        "raise it when the hook mostly waits on the network)",
     )
     _add_runtime_options(serve)
     serve.set_defaults(handler=_serve)

@@ -45,3 +45,7 @@ class PackageError(MeetyError):
         self.field = field
         where = f"{file} [{field}]" if field else file
         super().__init__(f"{where}: {message}")
+
+
+class SettingsError(MeetyError):
+    """A ``MEETY_*`` variable holds a value we cannot use."""

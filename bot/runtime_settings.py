@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from bot.settings import SettingsError
+from bot.errors import SettingsError
 
 
 class RuntimeSettings(BaseSettings):
@@ -30,6 +30,8 @@ class RuntimeSettings(BaseSettings):
     """``MEETY_TIMEZONE``: the zone relative dates and times are resolved in (Lex: the AWS region's)."""
     aliases: tuple[str, ...] = ()
     """Alias ids served besides TSTALIASID."""
+    hook_threads: int = 1
+    """``MEETY_HOOK_THREADS``: worker threads for hooked turns (see ``bot.runtime.http.create_app``)."""
 
     @field_validator("timezone")
     @classmethod
@@ -45,6 +47,13 @@ class RuntimeSettings(BaseSettings):
     def _port(cls, value: int) -> int:
         if not 0 <= value <= 65535:
             raise ValueError("must be 0..65535")
+        return value
+
+    @field_validator("hook_threads")
+    @classmethod
+    def _threads(cls, value: int) -> int:
+        if not 1 <= value <= 64:
+            raise ValueError("must be 1..64")
         return value
 
     @field_validator("clock")

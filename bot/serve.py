@@ -8,10 +8,13 @@ import time
 
 import uvicorn
 
-from bot.compose import build_runtime
+from bot.compose import PROJECT_CODE_HOOK, build_runtime
 from bot.runtime.events import TEST_ALIAS_ID
 from bot.runtime.http import create_app
 from bot.runtime_settings import RuntimeSettings
+
+SWEEP_INTERVAL_S = 60.0
+"""How often ``meety serve`` expires undecided requests (the AWS schedule uses the same period)."""
 
 
 def bind(host: str, port: int) -> socket.socket:
@@ -41,19 +44,27 @@ def serve(settings: RuntimeSettings) -> int:
     print(f"  RecognizeText:   {base}{session_path}/text")
     print(f"  Health:          {base}/health")
     print(f"  Sessions:        {settings.data_dir / 'lex-sessions.db'}")
+    hook = ""
     if runtime.handler is None:
         print("  Code hook:       none (hooks enabled in the bot are skipped, as Lex does without a Lambda)")
     else:
         hook = f"{runtime.handler.__module__}:{getattr(runtime.handler, '__name__', '?')}"
         print(f"  Code hook:       {hook}")
         print(f"  Requests:        {os.environ.get('MEETY_STORE', 'MEETY_STORE default')}")
-    # Without a code hook a turn is pure CPU work (about 1 ms): calling it on the event loop beats the
-    # thread pool's hand-off (bench/runtime_http.py: 576 vs 330 turns/s). A hook may wait on I/O, so then
-    # turns run in the thread pool and one slow hook does not stall every session.
-    app = create_app(runtime, offload=runtime.handler is not None)
+    sweep = None
+    if runtime.handler is not None and hook == PROJECT_CODE_HOOK:
+        # the project's Lambda files requests: expire undecided ones, as the scheduled sweeper does in AWS
+        from fulfillment.sweeper import PeriodicSweep
+
+        sweep = PeriodicSweep.from_environment(interval=SWEEP_INTERVAL_S).start()
+    # Without a code hook a turn is pure CPU work: it runs on the event loop. A hook may wait on I/O, so
+    # hooked turns run in worker threads (one by default: more only compete for the GIL; see create_app).
+    app = create_app(runtime, threads=settings.hook_threads if runtime.handler is not None else 0)
     config = uvicorn.Config(app, log_level="warning", lifespan="off", access_log=False)
     try:
         uvicorn.Server(config).run(sockets=[sock])
     finally:
+        if sweep is not None:
+            sweep.stop()
         runtime.store.close()
     return 0

@@ -12,7 +12,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
-from bot.errors import MeetyError
+from bot.errors import SettingsError
 
 BackupKind = Literal["rds", "aurora", "dynamodb"]
 RESOURCE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,254}$")
@@ -80,10 +80,6 @@ class BuildSettings(BaseSettings):
     def slot_values(self) -> dict[str, tuple[str, ...]]:
         """Values for slot types declared with ``values_from``, by setting name."""
         return {"pipelines": self.pipelines, "backup_targets": tuple(t.name for t in self.backup_targets)}
-
-
-class SettingsError(MeetyError):
-    """A ``MEETY_*`` variable holds a value we cannot use."""
 
 
 def load_build_settings() -> BuildSettings:

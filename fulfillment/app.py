@@ -24,6 +24,12 @@ def system_clock() -> datetime:
     return datetime.now(UTC)
 
 
+def clock_from(settings: FulfillmentSettings) -> Clock:
+    """The pinned ``MEETY_CLOCK`` when set (reproducible local runs), else the system clock."""
+    pinned = settings.clock
+    return (lambda: pinned) if pinned is not None else system_clock
+
+
 def ignore(metric: str, dimensions: Mapping[str, str]) -> None:
     """The default metric recorder: tests and tools that do not publish metrics."""
 

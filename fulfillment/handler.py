@@ -8,56 +8,32 @@ message, and the error is logged: a Lambda that raises makes Lex fail the whole 
 
 from __future__ import annotations
 
-import logging
 import os
-import re
 import threading
 from collections.abc import Callable, Mapping
 from dataclasses import replace
 from typing import Any
 
-from aws_lambda_powertools import Logger, Metrics
+from aws_lambda_powertools import Metrics
 from aws_lambda_powertools.metrics import MetricUnit, single_metric
 
-from fulfillment import lex
-from fulfillment.app import LOCALES_DIR, App, build_app, open_store, system_clock
+from fulfillment import lex, tracing
+from fulfillment.app import LOCALES_DIR, App, build_app, clock_from, open_store
 from fulfillment.intents_meeting import dialog as schedule_dialog
 from fulfillment.intents_meeting import fulfil as schedule_fulfil
 from fulfillment.intents_my_meetings import cancel_dialog, cancel_fulfil, list_meetings
+from fulfillment.logs import masked_logger
 from fulfillment.settings import load_fulfillment_settings
 from fulfillment.texts import Texts
 
 Json = dict[str, Any]
 IntentHandler = Callable[[App, Mapping[str, Any]], Json]
 NAMESPACE = "Meety"
+SERVICE = "meety-fulfillment"
 FALLBACK_INTENT = "FallbackIntent"
 
-EMAIL = re.compile(r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9.\-]+\.[A-Za-z]{2,}")
-
-
-def mask_emails(value: str) -> str:
-    return EMAIL.sub("***@***", value)
-
-
-class EmailMaskingFilter(logging.Filter):
-    """Replaces e-mail addresses in a record's message and string extras before it is formatted."""
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        message = record.msg
-        if isinstance(message, str):
-            record.msg = mask_emails(record.getMessage() if record.args else message)
-            record.args = None
-        elif isinstance(message, Mapping):
-            record.msg = {k: mask_emails(v) if isinstance(v, str) else v for k, v in message.items()}
-        for key, value in list(vars(record).items()):
-            if isinstance(value, str) and key not in ("msg", "name", "levelname", "pathname", "filename"):
-                setattr(record, key, mask_emails(value))
-        return True
-
-
-logger = Logger(service="meety-fulfillment")
-logger.addFilter(EmailMaskingFilter())
-metrics = Metrics(namespace=NAMESPACE, service="meety-fulfillment")
+logger = masked_logger(SERVICE)
+metrics = Metrics(namespace=NAMESPACE, service=SERVICE)
 
 ROUTES: dict[tuple[str, str], IntentHandler] = {
     ("ScheduleMeeting", "DialogCodeHook"): schedule_dialog,
@@ -89,12 +65,12 @@ def _get_app() -> App:
     with _lock:
         if _app is None:
             settings = load_fulfillment_settings()
-            pinned = settings.clock
-            clock = (lambda: pinned) if pinned is not None else system_clock
-            app = build_app(settings, open_store(settings), _get_texts(), clock)
+            app = build_app(settings, open_store(settings), _get_texts(), clock_from(settings))
             # Powertools' switch for local runs; single_metric ignores it, so honour it here, once
             disabled = os.environ.get("POWERTOOLS_METRICS_DISABLED", "").lower() == "true"
             _app = replace(app, record=(lambda name, dimensions: None) if disabled else record_metric)
+            if settings.tracing:
+                tracing.start(SERVICE)
         return _app
 
 
@@ -147,7 +123,8 @@ def lambda_handler(event: Any, context: Any) -> Json:
         texts = app.texts
         if not isinstance(event, Mapping):
             raise TypeError(f"the event is a {type(event).__name__}, not an object")
-        reply = route(app, event)
+        with tracing.segment(lex.intent_name(event), lex.text(event.get("invocationSource"))):
+            reply = route(app, event)
         logger.info(
             "answered",
             extra={

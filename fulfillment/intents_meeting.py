@@ -333,7 +333,8 @@ def fulfil(app: App, event: Mapping[str, Any]) -> Json:
             topic=lex.slot_value(turn.intent, TOPIC_SLOT),
         ),
         idempotency_key=_idempotency_key(event, turn.intent, session),
-        expires_at=turn.now + app.pending_expiry,
+        # undecided requests expire after the pending period, or when the meeting would have begun
+        expires_at=min(turn.now + app.pending_expiry, meeting.begins),
     )
     audit = AuditEvent(
         request_id=request_id,

@@ -6,17 +6,18 @@ Read once at the entry point from ``MEETY_*`` variables (``load_fulfillment_sett
 
 from __future__ import annotations
 
+import os
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from typing import Literal
 from urllib.parse import parse_qsl, urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field, ValidationError, ValidationInfo, field_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator
 
-from bot.settings import SettingsError
+from bot.errors import SettingsError
 from fulfillment.scheduling import SchedulingRules
 
 _DAY_NAMES = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
@@ -102,8 +103,10 @@ def parse_working_hours(value: str) -> tuple[time, time]:
     return opens, closes
 
 
-class FulfillmentSettings(BaseSettings):
-    model_config = SettingsConfigDict(env_prefix="MEETY_", frozen=True, extra="ignore")
+class FulfillmentSettings(BaseModel):
+    """Each field ``name`` is read from ``MEETY_<NAME>``; see ``load_fulfillment_settings``."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
 
     store: str = "sqlite:///.meety/meety.db"
     """``MEETY_STORE``: ``sqlite:///<path>``, ``dynamodb://<table>[?endpoint=http://host:port]``."""
@@ -119,6 +122,8 @@ class FulfillmentSettings(BaseSettings):
     max_duration_minutes: int = Field(default=240, ge=1)
     pending_expiry_days: int = Field(default=7, ge=1)
     """``MEETY_PENDING_EXPIRY_DAYS``: a request nobody decides on expires after this many days."""
+    tracing: bool = False
+    """``MEETY_TRACING``: X-Ray traces through Powertools' Tracer (adds the X-Ray SDK to the cold start)."""
     clock: datetime | None = None
     """``MEETY_CLOCK``: pin "now" (ISO 8601 with offset) for reproducible local runs; never set in AWS."""
 
@@ -181,10 +186,20 @@ class FulfillmentSettings(BaseSettings):
         )
 
 
-def load_fulfillment_settings() -> FulfillmentSettings:
-    """The settings from ``MEETY_*`` variables; a SettingsError names every variable with a bad value."""
+def load_fulfillment_settings(environ: Mapping[str, str] | None = None) -> FulfillmentSettings:
+    """The settings from ``MEETY_*`` variables; a SettingsError names every variable with a bad value.
+
+    The fields are flat scalars, so plain pydantic reads them; pydantic-settings would add ~60 ms to the
+    Lambda's cold start (it imports asyncio and its cloud secret sources) for nothing we use.
+    """
+    env = os.environ if environ is None else environ
+    given = {
+        name: env[f"MEETY_{name.upper()}"]
+        for name in FulfillmentSettings.model_fields
+        if f"MEETY_{name.upper()}" in env
+    }
     try:
-        return FulfillmentSettings()
+        return FulfillmentSettings.model_validate(given)
     except ValidationError as exc:
         details = "; ".join(
             f"MEETY_{'_'.join(map(str, e['loc'])).upper()}: {e['msg'].removeprefix('Value error, ')}"

@@ -46,13 +46,23 @@ def test_full_request_in_one_utterance_files_a_pending_request(app: App) -> None
     assert request.meeting.start_utc == datetime(2026, 11, 19, 15, 0, tzinfo=UTC)
     assert request.meeting.duration_minutes == 30
     assert request.meeting.attendee_email == "jane@example.com"
-    assert request.expires_at == datetime(2026, 11, 25, 15, 0, tzinfo=UTC)
+    # undecided, it expires when the meeting would begin (sooner than the 7-day pending period)
+    assert request.expires_at == request.meeting.start_utc
     message = c.texts[0]
     assert request.id in message
     assert "pending approval" in message
     assert "scheduled" not in message.lower()
     assert "booked" not in message.lower()
     assert "10:00" in message
+
+
+def test_a_request_for_a_later_week_expires_after_the_pending_period(app: App) -> None:
+    c = chat()
+    book(c, "book a 30 minute meeting with Jane Doe on December 10 at 10am")
+    [request] = app.store.list_by_requester("web", c.session_id, ("pending",))
+    assert request.meeting is not None
+    assert request.meeting.start_utc == datetime(2026, 12, 10, 15, 0, tzinfo=UTC)
+    assert request.expires_at == datetime(2026, 11, 25, 15, 0, tzinfo=UTC)  # filed 2026-11-18 + 7 days
 
 
 def test_time_in_both_zones_when_the_user_zone_differs(app: App) -> None:

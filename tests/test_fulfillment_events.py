@@ -14,7 +14,8 @@ import pytest
 from bot.runtime.codehook import LocalLambdaContext, check_reply
 from fulfillment import handler
 from fulfillment.app import LOCALES_DIR, App, build_app, open_store
-from fulfillment.handler import lambda_handler, mask_emails
+from fulfillment.handler import lambda_handler
+from fulfillment.logs import mask_emails
 from fulfillment.settings import load_fulfillment_settings
 from fulfillment.texts import Texts
 from tests.runtime_support import NOW, meety_bot
@@ -125,7 +126,12 @@ def test_emails_are_masked_in_logs(app: App, monkeypatch: pytest.MonkeyPatch) ->
     stream = io.StringIO()
     monkeypatch.setattr(handler.logger.registered_handler, "stream", stream)
     handler.logger.info("attendee %s", "jane@example.com", extra={"who": "bob@example.org"})
+    try:
+        raise ValueError("cannot parse carol@example.net")
+    except ValueError:
+        handler.logger.exception("failed for %s", "dave@example.io")
     out = stream.getvalue()
-    assert "example.com" not in out
-    assert "bob@example.org" not in out
-    assert "***@***" in out
+    for address in ("jane@example.com", "bob@example.org", "carol@example.net", "dave@example.io"):
+        assert address not in out
+    assert out.count("***@***") >= 4
+    assert "ValueError" in out  # the traceback is still there, masked

@@ -205,3 +205,77 @@ def test_spanish_full_request(server: Server) -> None:
     assert s.intent["state"] == "Fulfilled", s.texts
     assert REQUEST_ID.search(s.texts[0]) is not None
     assert "pendiente de aprobación" in s.texts[0]
+
+
+@pytest.mark.parametrize(
+    ("text", "slot", "words"),
+    [
+        (
+            "reservar una reunión con Ana Pérez el 2026-11-10 a las 10 por 30 minutos",
+            "MeetingDate",
+            "ya pasó",
+        ),
+        ("reservar una reunión con Ana Pérez el sábado a las 10 por 30 minutos", "MeetingDate", "laborable"),
+        (
+            "reservar una reunión con Ana Pérez mañana a las 7 de la tarde por 30 minutos",
+            "MeetingTime",
+            "fuera del horario",
+        ),
+        ("reservar una reunión con Ana Pérez mañana a las 10 por 6 horas", "MeetingDuration", "de 15 a 240"),
+    ],
+)
+def test_spanish_rule_breaks_are_reprompted_in_spanish(
+    server: Server, text: str, slot: str, words: str
+) -> None:
+    s = session(server, "es_US")
+    s.say(text)
+    assert s.action == {"type": "ElicitSlot", "slotToElicit": slot}, s.texts
+    assert s.intent["slots"][slot] is None
+    assert words in s.texts[0]
+
+
+def test_spanish_conflict_offers_buttons_and_a_click_books(server: Server) -> None:
+    book(
+        session(server, "es_US"),
+        "reservar una reunión con Ana Pérez el lunes a las 11 de la mañana por 60 minutos",
+        "ana@example.com",
+        yes="sí",
+    )
+    s = session(server, "es_US")
+    s.say("reservar una reunión con Luis Gómez el lunes a las 11:30 de la mañana por 30 minutos")
+    assert s.action == {"type": "ElicitSlot", "slotToElicit": "MeetingTime"}, s.texts
+    assert "ya están ocupadas" in s.texts[0]
+    [card] = s.cards
+    assert card["title"] == "Horarios libres"
+    assert all(b["text"].startswith("lun ") for b in card["buttons"])
+    value = card["buttons"][0]["value"]
+    s.say(value)
+    if s.action.get("slotToElicit") == "AttendeeEmail":
+        s.say("luis@example.com")
+    assert s.action == {"type": "ConfirmIntent"}, s.texts
+    assert value in s.texts[0]
+    s.say("sí")
+    assert s.intent["state"] == "Fulfilled", s.texts
+    assert "pendiente de aprobación" in s.texts[0]
+
+
+def test_spanish_list_and_cancel(server: Server) -> None:
+    s = session(server, "es_US")
+    request_id = book(
+        s,
+        "reservar una reunión con Ana Pérez el martes a las 3 de la tarde por 30 minutos",
+        "ana@example.com",
+        yes="sí",
+    )
+    s.say("mis reuniones")
+    listing = "\n".join(s.texts)
+    assert request_id in listing
+    assert "pendiente de aprobación" in listing
+    s.say("cancela la reunión del martes")
+    assert s.action == {"type": "ConfirmIntent"}, s.texts
+    s.say("sí")
+    assert s.intent["state"] == "Fulfilled", s.texts
+    assert request_id in s.texts[0]
+    assert "cancelada" in s.texts[0]
+    s.say("mis reuniones")
+    assert "No tienes solicitudes" in s.texts[0]

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from pydantic import ValidationError
 
-from bot.settings import SettingsError
+from bot.errors import SettingsError
 from fulfillment.scheduling import SchedulingRules
 from fulfillment.settings import (
     FulfillmentSettings,

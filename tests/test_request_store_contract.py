@@ -19,6 +19,7 @@ from fulfillment.domain import (
     Status,
     TransitionConflict,
     create_table,
+    expire_due,
 )
 from fulfillment.domain.errors import InvalidTransition, RequestNotFound
 from tests.request_store_support import ALICE, BOB, T0, backup, event, meeting
@@ -232,3 +233,41 @@ def test_list_by_requester_filters_and_orders_soonest_first(store: RequestStore)
     assert [r.id for r in mine] == [soon.id, late.id, job.id]
     assert [r.id for r in store.list_by_requester("slack", "U1", ["cancelled"])] == [gone.id]
     assert store.list_by_requester("slack", "U1", []) == []
+
+
+# -- expiry ---------------------------------------------------------------------------------------------
+
+
+def test_expiry_expires_only_due_pending_requests_and_frees_their_slots(store: RequestStore) -> None:
+    now = T0 - timedelta(days=1)
+    due = store.create(meeting(T0).model_copy(update={"expires_at": now - timedelta(seconds=1)}), event())
+    later = store.create(
+        meeting(T0 + timedelta(hours=2)).model_copy(update={"expires_at": now + timedelta(days=1)}), event()
+    )
+    decided = store.create(
+        meeting(T0 + timedelta(hours=4)).model_copy(update={"expires_at": now - timedelta(days=1)}), event()
+    )
+    decide(store, decided, "approved")
+    forever = store.create(backup(), event())  # no expires_at: never expires
+
+    expired = expire_due(store, now, page_size=1)
+
+    assert [r.id for r in expired] == [due.id]
+    assert store.get(due.id).status == "expired"  # type: ignore[union-attr]
+    assert {store.get(r.id).status for r in (later, forever)} == {"pending"}  # type: ignore[union-attr]
+    assert store.get(decided.id).status == "approved"  # type: ignore[union-attr]
+    trail = store.audit(due.id)
+    assert (trail[-1].actor, trail[-1].channel, trail[-1].to_status) == ("system:expiry", "system", "expired")
+    assert trail[-1].reason == "no decision within the pending period"
+    # the slot is free again: the same time can be requested anew
+    store.create(meeting(T0), event())
+    assert expire_due(store, now) == []  # a second sweep finds nothing
+
+
+def test_expiry_says_when_the_meeting_time_passed(store: RequestStore) -> None:
+    req = store.create(meeting(T0).model_copy(update={"expires_at": T0}), event())
+
+    [expired] = expire_due(store, T0 + timedelta(minutes=1))
+
+    assert expired.id == req.id
+    assert store.audit(req.id)[-1].reason == "the meeting time passed before anyone decided"

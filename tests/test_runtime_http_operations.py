@@ -29,14 +29,14 @@ from tests.runtime_http_support import client as client
 from tests.runtime_http_support import runtime as runtime
 
 
-@pytest.mark.parametrize("offload", [True, False])
-def test_recognize_text_returns_the_core_answer_as_json(runtime: EchoRuntime, offload: bool) -> None:
+@pytest.mark.parametrize("threads", [0, 1, 4])
+def test_recognize_text_returns_the_core_answer_as_json(runtime: EchoRuntime, threads: int) -> None:
     body = {
         "text": "book a meeting",
         "sessionState": {"sessionAttributes": {"team": "platform"}},
         "requestAttributes": {"channel": "web"},
     }
-    with TestClient(create_app(runtime, offload=offload)) as client:
+    with TestClient(create_app(runtime, threads=threads)) as client:
         response = client.post(TEXT_URL, json=body)
 
     assert response.status_code == 200

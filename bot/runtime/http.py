@@ -17,17 +17,19 @@ Wire details worth knowing (botocore ``lexv2-runtime/2020-08-07``):
 
 from __future__ import annotations
 
+import asyncio
 import base64
+import functools
 import gzip
 import json
 import logging
 import re
 import uuid
 from collections.abc import Awaitable, Callable
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any, NoReturn
 
 from starlette.applications import Starlette
-from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 from starlette.requests import Request
@@ -252,19 +254,22 @@ def _guarded(endpoint: Endpoint) -> Endpoint:
     return wrapper
 
 
-def create_app(runtime: RuntimeApi, *, offload: bool = True) -> Starlette:
-    """The ASGI app serving ``runtime``; ``offload`` runs the core's sync calls in the thread pool.
+def create_app(runtime: RuntimeApi, *, threads: int = 1) -> Starlette:
+    """The ASGI app serving ``runtime``; the core's sync calls run in ``threads`` worker threads (0: inline).
 
-    32 keep-alive clients, one uvicorn worker: for a purely CPU-bound core (0.3 ms/turn) direct calls win
-    by ~15-25% (1000 vs 830 req/s; the GIL gives threads nothing, the pool adds a hop). But code hooks (our
-    Lambda handler, run in-process) do network I/O: with a 10 ms blocking hook on every 4th turn direct
-    calls stall all sessions (240 vs 660 req/s, p99 ~300 vs ~100 ms). So the pool is the default.
+    Measured with 32 keep-alive clients on 2 cores (``bench/runtime_http.py``, project bot + SQLite hook):
+    a turn is mostly CPU under the GIL, so worker threads only compete. One worker thread: 478 turns/s,
+    open-loop p99 26 ms; inline on the event loop: 503 turns/s, p99 19 ms; two threads: 316 turns/s;
+    Starlette's shared pool (up to 40): 315-335 turns/s with p99 in the hundreds of ms. Inline suits a
+    pure-CPU core (no code hook). A hook that waits on the network (DynamoDB, AWS APIs) still must not stall
+    the event loop, so hooked turns default to one worker; raise ``threads`` when hooks mostly wait.
     """
+    executor = ThreadPoolExecutor(threads, thread_name_prefix="meety-turn") if threads > 0 else None
 
     async def call(fn: Callable[..., dict[str, Any]], *args: Any) -> dict[str, Any]:
-        if offload:
-            return await run_in_threadpool(fn, *args)
-        return fn(*args)
+        if executor is None:
+            return fn(*args)
+        return await asyncio.get_running_loop().run_in_executor(executor, functools.partial(fn, *args))
 
     async def recognize_text(request: Request, target: SessionTarget, problems: _Problems) -> Response:
         body = await _json_body(request)

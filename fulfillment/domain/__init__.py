@@ -6,6 +6,7 @@ Public API:
   ``HOLDING_STATUSES``, ``check_transition``;
 - the port: ``RequestStore``, ``Page``;
 - adapters: ``SqliteRequestStore`` (local), ``DynamoRequestStore`` + ``create_table`` (AWS);
+- expiry: ``expire_due`` (run on a schedule);
 - errors: ``StoreError``, ``SlotTaken``, ``TransitionConflict``, ``RequestNotFound``, ``InvalidTransition``.
 """
 
@@ -17,6 +18,7 @@ from fulfillment.domain.errors import (
     StoreError,
     TransitionConflict,
 )
+from fulfillment.domain.expiry import expire_due
 from fulfillment.domain.requests import (
     HOLDING_STATUSES,
     AuditEvent,
@@ -51,4 +53,5 @@ __all__ = [
     "TransitionConflict",
     "check_transition",
     "create_table",
+    "expire_due",
 ]

@@ -1,0 +1,71 @@
+"""Expire undecided requests on a schedule: an EventBridge-scheduled Lambda in AWS, a thread locally.
+
+``lambda_handler`` is the Lambda entry point (any event: the schedule carries nothing we need);
+``PeriodicSweep`` is what ``meety serve`` runs beside the bot. Both read the same ``MEETY_*`` settings
+as the code hook, so they see the same store and the same clock.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+
+from fulfillment.app import Clock, clock_from, open_store
+from fulfillment.domain import RequestStore, expire_due
+from fulfillment.logs import masked_logger
+from fulfillment.settings import load_fulfillment_settings
+
+logger = masked_logger("meety-sweeper")
+
+
+def sweep(store: RequestStore, now: datetime) -> int:
+    expired = expire_due(store, now)
+    if expired:
+        logger.info(
+            "expired undecided requests", extra={"count": len(expired), "ids": [r.id for r in expired]}
+        )
+    return len(expired)
+
+
+def lambda_handler(event: Any, context: Any) -> dict[str, int]:
+    settings = load_fulfillment_settings()
+    return {"expired": sweep(open_store(settings), clock_from(settings)())}
+
+
+class PeriodicSweep:
+    """Runs ``sweep`` now and then every ``interval`` seconds on a daemon thread until ``stop``."""
+
+    def __init__(self, store: RequestStore, clock: Clock, interval: float = 60.0) -> None:
+        self._store = store
+        self._clock = clock
+        self._interval = interval
+        self._stopping = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="meety-sweep", daemon=True)
+        self.runs = 0
+
+    @classmethod
+    def from_environment(cls, interval: float = 60.0) -> PeriodicSweep:
+        settings = load_fulfillment_settings()
+        return cls(open_store(settings), clock_from(settings), interval)
+
+    def start(self) -> PeriodicSweep:
+        self._thread.start()
+        return self
+
+    def stop(self, timeout: float = 5.0) -> None:
+        self._stopping.set()
+        self._thread.join(timeout)
+        close: Callable[[], None] | None = getattr(self._store, "close", None)
+        if close is not None:
+            close()
+
+    def _run(self) -> None:
+        while not self._stopping.is_set():
+            try:
+                sweep(self._store, self._clock())
+            except Exception:
+                logger.exception("the expiry sweep failed; retrying at the next interval")
+            self.runs += 1
+            self._stopping.wait(self._interval)

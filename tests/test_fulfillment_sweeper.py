@@ -1,0 +1,107 @@
+"""Undecided requests expire on schedule: the sweeper Lambda, the thread ``meety serve`` runs, and
+``open_store`` choosing DynamoDB from ``MEETY_STORE``."""
+
+from __future__ import annotations
+
+import io
+import time
+from datetime import timedelta
+from pathlib import Path
+
+import boto3
+import pytest
+from moto import mock_aws
+
+from fulfillment import sweeper
+from fulfillment.app import open_store
+from fulfillment.domain import DynamoRequestStore, SqliteRequestStore, create_table
+from fulfillment.settings import load_fulfillment_settings
+from tests.request_store_support import T0, event, meeting
+
+NOW = T0 - timedelta(days=1)
+
+
+def file_two(store: SqliteRequestStore | DynamoRequestStore) -> tuple[str, str]:
+    due = store.create(meeting(T0).model_copy(update={"expires_at": NOW - timedelta(hours=1)}), event())
+    fresh = store.create(
+        meeting(T0 + timedelta(hours=1)).model_copy(update={"expires_at": NOW + timedelta(days=6)}), event()
+    )
+    return due.id, fresh.id
+
+
+def test_the_sweeper_lambda_expires_due_requests(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    db = tmp_path / "meety.db"
+    monkeypatch.setenv("MEETY_STORE", f"sqlite:///{db}")
+    monkeypatch.setenv("MEETY_CLOCK", NOW.isoformat())
+    store = SqliteRequestStore(db)
+    due, fresh = file_two(store)
+
+    assert sweeper.lambda_handler({"source": "aws.events", "detail-type": "Scheduled Event"}, None) == {
+        "expired": 1
+    }
+    assert sweeper.lambda_handler({}, None) == {"expired": 0}
+    assert store.get(due).status == "expired"  # type: ignore[union-attr]
+    assert store.get(fresh).status == "pending"  # type: ignore[union-attr]
+
+
+def test_the_periodic_sweep_runs_at_once_and_again_until_stopped(tmp_path: Path) -> None:
+    store = SqliteRequestStore(tmp_path / "meety.db")
+    due, _ = file_two(store)
+    clock_reads: list[int] = []
+
+    def clock() -> object:
+        clock_reads.append(1)
+        return NOW
+
+    sweep = sweeper.PeriodicSweep(SqliteRequestStore(tmp_path / "meety.db"), clock, interval=0.01).start()  # type: ignore[arg-type]
+    deadline = time.monotonic() + 10
+    while sweep.runs < 3 and time.monotonic() < deadline:
+        time.sleep(0.01)
+    sweep.stop()
+    runs = sweep.runs
+
+    assert runs >= 3
+    assert store.get(due).status == "expired"  # type: ignore[union-attr]
+    time.sleep(0.05)
+    assert sweep.runs == runs  # stopped means stopped
+
+
+def test_a_failing_sweep_is_logged_and_retried(monkeypatch: pytest.MonkeyPatch) -> None:
+    stream = io.StringIO()
+    monkeypatch.setattr(sweeper.logger.registered_handler, "stream", stream)
+
+    class BrokenStore:
+        def list_by_status(self, *args: object, **kwargs: object) -> object:
+            raise RuntimeError("disk on fire")
+
+    sweep = sweeper.PeriodicSweep(BrokenStore(), lambda: NOW, interval=0.01).start()  # type: ignore[arg-type]
+    deadline = time.monotonic() + 10
+    while sweep.runs < 2 and time.monotonic() < deadline:
+        time.sleep(0.01)
+    sweep.stop()
+
+    assert sweep.runs >= 2
+    assert "the expiry sweep failed" in stream.getvalue()
+
+
+def test_meety_store_names_a_dynamodb_table(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("AWS_DEFAULT_REGION", "us-east-1")
+    monkeypatch.setenv("MEETY_STORE", "dynamodb://meety-requests")
+    with mock_aws():
+        create_table(boto3.client("dynamodb", region_name="us-east-1"), "meety-requests")
+        store = open_store(load_fulfillment_settings())
+        assert isinstance(store, DynamoRequestStore)
+        due, fresh = file_two(store)
+        assert sweeper.sweep(store, NOW) == 1
+        assert store.get(due).status == "expired"  # type: ignore[union-attr]
+        assert store.get(fresh).status == "pending"  # type: ignore[union-attr]
+
+
+def test_a_dynamodb_endpoint_is_used_for_the_client(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("AWS_DEFAULT_REGION", "us-east-1")
+    monkeypatch.setenv("MEETY_STORE", "dynamodb://meety-requests?endpoint=http://localhost:8000")
+
+    store = open_store(load_fulfillment_settings())
+
+    assert isinstance(store, DynamoRequestStore)
+    assert store._client.meta.endpoint_url == "http://localhost:8000"
