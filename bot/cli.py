@@ -14,6 +14,7 @@ import warnings
 from collections.abc import Sequence
 from pathlib import Path
 
+from admin_api.cli_users import register as register_admin_commands
 from bot.build import compile_project, write_build
 from bot.errors import InvalidBot, MeetyError
 from bot.inspect import summarize
@@ -138,6 +139,7 @@ def parser() -> argparse.ArgumentParser:
     )
     _add_runtime_options(chat)
     chat.set_defaults(handler=_chat)
+    register_admin_commands(commands)
     return root
 
 

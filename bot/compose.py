@@ -30,12 +30,21 @@ def load_bot(settings: RuntimeSettings) -> Bot:
     return load_package(settings.bot)
 
 
+def use_default_store(settings: RuntimeSettings) -> None:
+    """Requests live beside the sessions (``<data-dir>/meety.db``) unless ``MEETY_STORE`` says otherwise.
+
+    Set in the environment because the Lambdas run in this process read their settings from it, as
+    they do in AWS.
+    """
+    os.environ.setdefault("MEETY_STORE", f"sqlite:///{(settings.data_dir / 'meety.db').resolve()}")
+    os.environ["MEETY_DATA_DIR"] = str(settings.data_dir.resolve())  # the e-mail outbox lives there
+
+
 def code_hook(settings: RuntimeSettings) -> Handler | None:
     reference = settings.code_hook
     if reference is None and settings.bot is None:
         reference = PROJECT_CODE_HOOK
-        # the project's Lambda keeps its requests beside the sessions unless MEETY_STORE says otherwise
-        os.environ.setdefault("MEETY_STORE", f"sqlite:///{(settings.data_dir / 'meety.db').resolve()}")
+        use_default_store(settings)
     if reference is None or reference == "none":
         return None
     if settings.clock is not None:

@@ -5,13 +5,18 @@ from __future__ import annotations
 import os
 import socket
 import time
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
 import uvicorn
 
-from bot.compose import PROJECT_CODE_HOOK, build_runtime
+from bot.compose import PROJECT_CODE_HOOK, build_runtime, use_default_store
 from bot.runtime.events import TEST_ALIAS_ID
 from bot.runtime.http import create_app
 from bot.runtime_settings import RuntimeSettings
+
+if TYPE_CHECKING:
+    from admin_api.local_gateway import Gateway
 
 SWEEP_INTERVAL_S = 60.0
 """How often ``meety serve`` expires undecided requests (the AWS schedule uses the same period)."""
@@ -28,6 +33,25 @@ def bind(host: str, port: int) -> socket.socket:
     sock.listen(2048)
     sock.set_inheritable(True)
     return sock
+
+
+def admin_gateway(settings: RuntimeSettings) -> Gateway:
+    """The admin API Lambda behind the local stand-in for API Gateway's JWT authorizer and Cognito."""
+    from admin_api.handler import lambda_handler
+    from admin_api.local_gateway import Gateway
+    from admin_api.login_limits import LoginLimiter
+    from admin_api.users import USERS_FILE, UserStore
+    from fulfillment.identity import load_or_create_key
+
+    use_default_store(settings)
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    return Gateway(
+        handler=lambda_handler,
+        key=load_or_create_key(settings.data_dir),
+        users=UserStore(settings.data_dir / USERS_FILE),
+        limiter=LoginLimiter(),
+        clock=lambda: datetime.now(UTC),  # tokens expire in real time, even with a pinned --clock
+    )
 
 
 def serve(settings: RuntimeSettings) -> int:
@@ -59,7 +83,13 @@ def serve(settings: RuntimeSettings) -> int:
         sweep = PeriodicSweep.from_environment(interval=SWEEP_INTERVAL_S).start()
     # Without a code hook a turn is pure CPU work: it runs on the event loop. A hook may wait on I/O, so
     # hooked turns run in worker threads (one by default: more only compete for the GIL; see create_app).
-    app = create_app(runtime, threads=settings.hook_threads if runtime.handler is not None else 0)
+    admin = admin_gateway(settings)
+    print(f"  Admin API:       {base}/admin/api  (docs: {base}/admin/api/swagger)")
+    app = create_app(
+        runtime,
+        threads=settings.hook_threads if runtime.handler is not None else 0,
+        extra_routes=admin.routes(),
+    )
     config = uvicorn.Config(app, log_level="warning", lifespan="off", access_log=False)
     try:
         uvicorn.Server(config).run(sockets=[sock])

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from fulfillment.domain import DynamoRequestStore, RequestStore, SqliteRequestStore
+from fulfillment.domain.decisions import NoNotifier, Notifier
 from fulfillment.scheduling import SchedulingRules
 from fulfillment.settings import FulfillmentSettings
 from fulfillment.texts import Texts
@@ -43,6 +44,8 @@ class App:
     pending_expiry: timedelta
     record: Recorder = ignore
     """Counts a business event (``RequestsCreated``, ``ValidationReprompt`` with ``Slot``...)."""
+    notifier: Notifier = field(default_factory=NoNotifier)
+    """Tells a requester by e-mail when their approved meeting is cancelled (the CANCEL invite)."""
 
     def now(self) -> datetime:
         now = self.clock()

@@ -23,6 +23,7 @@ from fulfillment.intents_meeting import dialog as schedule_dialog
 from fulfillment.intents_meeting import fulfil as schedule_fulfil
 from fulfillment.intents_my_meetings import cancel_dialog, cancel_fulfil, list_meetings
 from fulfillment.logs import masked_logger
+from fulfillment.mail_notifier import MailNotifier
 from fulfillment.settings import load_fulfillment_settings
 from fulfillment.texts import Texts
 
@@ -65,7 +66,9 @@ def _get_app() -> App:
     with _lock:
         if _app is None:
             settings = load_fulfillment_settings()
-            app = build_app(settings, open_store(settings), _get_texts(), clock_from(settings))
+            clock = clock_from(settings)
+            app = build_app(settings, open_store(settings), _get_texts(), clock)
+            app = replace(app, notifier=MailNotifier(clock))
             # Powertools' switch for local runs; single_metric ignores it, so honour it here, once
             disabled = os.environ.get("POWERTOOLS_METRICS_DISABLED", "").lower() == "true"
             _app = replace(app, record=(lambda name, dimensions: None) if disabled else record_metric)

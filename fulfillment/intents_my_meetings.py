@@ -12,7 +12,8 @@ from typing import Any
 
 from fulfillment import lex
 from fulfillment.app import App
-from fulfillment.domain import AuditEvent, Request, TransitionConflict
+from fulfillment.domain import Request, TransitionConflict
+from fulfillment.domain.decisions import Actor, Decisions
 from fulfillment.domain.requests import HOLDING_STATUSES
 from fulfillment.intents_meeting import CHANNEL, Turn, _weekday, when_text
 
@@ -139,17 +140,10 @@ def cancel_fulfil(app: App, event: Mapping[str, Any]) -> Json:
     if isinstance(target, dict):
         return target
     session = lex.session_id(event)
-    audit = AuditEvent(
-        request_id=target.id,
-        at=turn.now,
-        actor=f"{CHANNEL}:{session}",
-        action="cancelled by requester",
-        from_status=target.status,
-        to_status="cancelled",
-        channel=CHANNEL,
-    )
+    decisions = Decisions(app.store, app.notifier, lambda: turn.now)
     try:
-        app.store.transition(target.id, "cancelled", audit, expected=target.status)
+        # an approved meeting was on the attendee's calendar: the decision service sends the CANCEL
+        decisions.cancel(target, Actor(f"{CHANNEL}:{session}", CHANNEL), action="cancelled by requester")
     except TransitionConflict as exc:
         message = turn.say("cancel_conflict", id=target.id, status=turn.say(f"status_{exc.current_status}"))
         return lex.close(turn.intent, "Failed", turn.attrs, [lex.plain(message)])

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import threading
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from ulid import ULID
 
@@ -70,3 +72,22 @@ def event(
         reason=reason,
         channel="slack",
     )
+
+
+class SerialClient:
+    """A boto3 client proxy that runs one call at a time (DynamoDB's per-request atomicity, for moto)."""
+
+    def __init__(self, client: Any) -> None:
+        self._client = client
+        self._lock = threading.Lock()
+
+    def __getattr__(self, name: str) -> Any:
+        target = getattr(self._client, name)
+        if not callable(target):
+            return target
+
+        def call(*args: Any, **kwargs: Any) -> Any:
+            with self._lock:
+                return target(*args, **kwargs)
+
+        return call

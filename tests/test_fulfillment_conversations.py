@@ -168,3 +168,47 @@ def test_spanish_conversation(app: App) -> None:
     [request] = pending(app, c)
     assert request.id in c.texts[0]  # type: ignore[attr-defined]
     assert "pendiente de aprobación" in c.texts[0]
+
+
+def test_cancelling_an_approved_meeting_mails_a_cancel_invite(tmp_path: Path) -> None:
+    from dataclasses import replace
+    from email import message_from_bytes
+
+    from fulfillment.domain.decisions import Actor, Decisions
+    from fulfillment.mail_notifier import MailNotifier
+
+    env = {"MEETY_OUTBOX_DIR": str(tmp_path / "outbox"), "MEETY_MAIL_FROM": "host@example.com"}
+    base = make_app(tmp_path / "meety.db")
+    app = replace(base, notifier=MailNotifier(base.clock, environ=env))
+    for current in installed(app):
+        c = chat()
+        book(c, "book a 30 minute meeting with Jane Doe on friday at 2pm")
+        [request] = pending(current, c)
+        Decisions(current.store, current.notifier, current.now).approve(request.id, Actor("ada", "portal"))  # type: ignore[attr-defined]
+        c.say("cancel the meeting on friday")
+        c.say("yes")
+        assert c.intent["state"] == "Fulfilled", c.texts
+
+    mails = sorted((tmp_path / "outbox").glob("*.eml"))
+    assert len(mails) == 2  # the approval's REQUEST, then the CANCEL
+    cancel = message_from_bytes(mails[-1].read_bytes())
+    assert "jane@example.com" in cancel["To"]
+    calendars = [p for p in cancel.walk() if p.get_content_type() == "text/calendar"]
+    assert calendars
+    assert b"METHOD:CANCEL" in calendars[0].get_payload(decode=True)
+
+
+def test_cancelling_a_pending_meeting_mails_nothing(tmp_path: Path) -> None:
+    from dataclasses import replace
+
+    from fulfillment.mail_notifier import MailNotifier
+
+    env = {"MEETY_OUTBOX_DIR": str(tmp_path / "outbox")}
+    base = make_app(tmp_path / "meety.db")
+    for _ in installed(replace(base, notifier=MailNotifier(base.clock, environ=env))):
+        c = chat()
+        book(c, "book a 30 minute meeting with Jane Doe on friday at 2pm")
+        c.say("cancel the meeting on friday")
+        c.say("yes")
+        assert c.intent["state"] == "Fulfilled", c.texts
+    assert not list((tmp_path / "outbox").glob("*.eml"))

@@ -15,7 +15,6 @@ import threading
 from collections.abc import Callable, Iterator
 from datetime import timedelta
 from pathlib import Path
-from typing import Any
 
 import boto3
 import pytest
@@ -30,28 +29,9 @@ from fulfillment.domain import (
     TransitionConflict,
     create_table,
 )
-from tests.request_store_support import T0, event, meeting
+from tests.request_store_support import T0, SerialClient, event, meeting
 
 THREADS = 20
-
-
-class SerialClient:
-    """A boto3 client proxy that runs one call at a time (DynamoDB's per-request atomicity, for moto)."""
-
-    def __init__(self, client: Any) -> None:
-        self._client = client
-        self._lock = threading.Lock()
-
-    def __getattr__(self, name: str) -> Any:
-        target = getattr(self._client, name)
-        if not callable(target):
-            return target
-
-        def call(*args: Any, **kwargs: Any) -> Any:
-            with self._lock:
-                return target(*args, **kwargs)
-
-        return call
 
 
 @pytest.fixture(params=["sqlite", "dynamodb"])

@@ -25,7 +25,7 @@ import json
 import logging
 import re
 import uuid
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, NoReturn
 
@@ -34,7 +34,7 @@ from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
-from starlette.routing import Route
+from starlette.routing import BaseRoute, Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from bot.runtime.api import RuntimeApi, SessionTarget
@@ -254,7 +254,7 @@ def _guarded(endpoint: Endpoint) -> Endpoint:
     return wrapper
 
 
-def create_app(runtime: RuntimeApi, *, threads: int = 1) -> Starlette:
+def create_app(runtime: RuntimeApi, *, threads: int = 1, extra_routes: Sequence[BaseRoute] = ()) -> Starlette:
     """The ASGI app serving ``runtime``; the core's sync calls run in ``threads`` worker threads (0: inline).
 
     Measured with 32 keep-alive clients on 2 cores (``bench/runtime_http.py``, project bot + SQLite hook):
@@ -345,6 +345,7 @@ def create_app(runtime: RuntimeApi, *, threads: int = 1) -> Starlette:
         routes=[
             Route("/health", health, methods=["GET"]),
             Route("/bots/{rest:path}", lex, methods=_METHODS),
+            *extra_routes,
         ],
         middleware=[Middleware(_RequestId)],
         exception_handlers={HTTPException: http_error, Exception: unexpected},

@@ -4,14 +4,16 @@ Public API:
 
 - models: ``Request``, ``Requester``, ``Decision``, ``MeetingDetails``, ``AuditEvent``, ``Kind``, ``Status``,
   ``HOLDING_STATUSES``, ``check_transition``;
-- the port: ``RequestStore``, ``Page``;
+- the port: ``RequestStore``, ``Page``, ``RequestQuery`` (admin listing filters);
 - adapters: ``SqliteRequestStore`` (local), ``DynamoRequestStore`` + ``create_table`` (AWS);
 - expiry: ``expire_due`` (run on a schedule);
-- errors: ``StoreError``, ``SlotTaken``, ``TransitionConflict``, ``RequestNotFound``, ``InvalidTransition``.
+- errors: ``StoreError``, ``SlotTaken``, ``TransitionConflict``, ``RequestNotFound``, ``InvalidTransition``,
+  ``InvalidCursor``.
 """
 
 from fulfillment.domain.dynamodb_store import DynamoRequestStore, create_table
 from fulfillment.domain.errors import (
+    InvalidCursor,
     InvalidTransition,
     RequestNotFound,
     SlotTaken,
@@ -31,19 +33,21 @@ from fulfillment.domain.requests import (
     check_transition,
 )
 from fulfillment.domain.sqlite_store import SqliteRequestStore
-from fulfillment.domain.store import Page, RequestStore
+from fulfillment.domain.store import Page, RequestQuery, RequestStore
 
 __all__ = [
     "HOLDING_STATUSES",
     "AuditEvent",
     "Decision",
     "DynamoRequestStore",
+    "InvalidCursor",
     "InvalidTransition",
     "Kind",
     "MeetingDetails",
     "Page",
     "Request",
     "RequestNotFound",
+    "RequestQuery",
     "RequestStore",
     "Requester",
     "SlotTaken",

@@ -1,4 +1,4 @@
-"""DynamoDB wire format of the request store: item keys and attributes, cursors, cancellation reasons.
+"""DynamoDB wire format of the request store: item keys and attributes, cancellation reasons.
 
 Kept apart from ``dynamodb_store`` so the store reads as the algorithm and this module as the layout
 (see the table description there). Everything here is a pure function of domain values.
@@ -6,14 +6,20 @@ Kept apart from ``dynamodb_store`` so the store reads as the algorithm and this 
 
 from __future__ import annotations
 
-import base64
-import json
+from datetime import date, timedelta
 from typing import Any
 
 from botocore.exceptions import ClientError
 
-from fulfillment.domain.errors import StoreError
 from fulfillment.domain.requests import AuditEvent, Request, utc_key
+
+HOLD_RETENTION = timedelta(days=366)
+"""How long a hold outlives its meeting before TTL deletes it.
+
+Holds are also the calendar's day index: deleting them at the meeting's end (as TTL first did) would empty
+past weeks of the admin calendar on AWS while SQLite, which never deletes holds, still shows them. A past
+hold blocks nothing bookable, so keeping it a year costs only a few bytes per block.
+"""
 
 
 class Cancelled(Exception):
@@ -44,6 +50,18 @@ def request_key(request_id: str) -> dict[str, Any]:
     return {"pk": s(f"REQ#{request_id}"), "sk": s("REQ")}
 
 
+def status_partition(status: str) -> str:
+    return f"STATUS#{status}"
+
+
+def user_partition(channel: str, user_id: str) -> str:
+    return f"USER#{channel}#{user_id}"
+
+
+def hold_partition(day: date) -> str:
+    return f"HOLD#{day.isoformat()}"
+
+
 def idem_key(key: str) -> dict[str, Any]:
     return {"pk": s(f"IDEM#{key}"), "sk": s("IDEM")}
 
@@ -56,7 +74,7 @@ def hold_attrs(request: Request) -> dict[str, Any]:
         "request_id": s(request.id),
         "start_utc": s(utc_key(request.meeting.start_utc)),
         "end_utc": s(utc_key(end)),
-        "expires": n(int(end.timestamp())),
+        "expires": n(int((end + HOLD_RETENTION).timestamp())),
     }
 
 
@@ -66,17 +84,3 @@ def audit_item(event: AuditEvent, *, version: int) -> dict[str, Any]:
         "sk": s(f"AUDIT#{version:06d}"),
         "data": s(event.model_dump_json()),
     }
-
-
-def encode_cursor(key: dict[str, Any]) -> str:
-    return base64.urlsafe_b64encode(json.dumps(key, sort_keys=True).encode()).decode()
-
-
-def decode_cursor(cursor: str | None) -> dict[str, Any] | None:
-    if cursor is None:
-        return None
-    try:
-        key: dict[str, Any] = json.loads(base64.urlsafe_b64decode(cursor.encode()))
-    except ValueError as exc:
-        raise StoreError("invalid page cursor") from exc
-    return key

@@ -2,38 +2,63 @@
 
 Layout (single table, generic ``pk``/``sk``):
 
-- request ``REQ#<id>`` / ``REQ``: ``status``, ``version``, ``data`` (the model as JSON), GSI keys;
+- request ``REQ#<id>`` / ``REQ``: ``status``, ``kind``, ``version``, ``data`` (the model as JSON), GSI keys;
 - audit ``REQ#<id>`` / ``AUDIT#<version>``: in the request's partition, so one Query reads the trail;
 - slot hold ``HOLD#<yyyy-mm-dd>`` / ``<HH:MM>``: one item per 15-minute block, created with
-  ``attribute_not_exists`` so two overlapping meetings cannot both commit; ``expires`` (TTL) = meeting end;
+  ``attribute_not_exists`` so two overlapping meetings cannot both commit; carries ``request_id`` and the
+  meeting's span; ``expires`` (TTL) = meeting end + ``HOLD_RETENTION``, so the calendar can look back;
 - idempotency ``IDEM#<key>`` / ``IDEM``: makes a retried create a replay instead of a second request;
 - GSI1 ``gsi1pk=STATUS#<status>``, ``gsi1sk=<created_at>#<id>``: the admin queue, newest first;
-- GSI2 ``gsi2pk=USER#<channel>#<user_id>``: "my requests".
+- GSI2 ``gsi2pk=USER#<channel>#<user_id>``, ``gsi2sk=<created_at>#<id>``: "my requests".
 
-Reads are Queries or GetItems, never Scans. ``ClientError`` never escapes: it becomes a ``StoreError``.
+Access patterns (reads are Queries, GetItems and BatchGetItems, never Scans; GSIs project everything, so a
+listing never goes back to the table):
+
+- ``get``: GetItem (consistent); ``audit``: Query ``REQ#<id>`` ``begins_with(sk, AUDIT#)``;
+- ``list_by_status`` / ``list_requests`` (plans in ``dynamodb_queries.plan``), cursor and created range in
+  the key condition (``gsiNsk < :cursor``, ``BETWEEN :from AND :cursor``), the rest as ``FilterExpression``:
+  - status, no requester: GSI1 ``STATUS#<status>``, kind filtered;
+  - status ``pending``/``running`` and requester: GSI1 by status, requester (``gsi2pk``) and kind filtered:
+    requests leave those partitions soon, while a requester's history only grows;
+  - requester with any other status, or none: GSI2 ``USER#<channel>#<user_id>`` (same sort key as GSI1),
+    status and kind filtered;
+  - neither: a lazy Query stream per GSI1 status partition, k-way merged by sort key, kind filtered;
+- ``list_by_requester``: Query GSI2, statuses filtered client-side;
+- ``busy_between`` / ``approved_meetings``: Query each ``HOLD#<day>`` in range, ``sk`` between the first
+  and last block; the calendar then BatchGetItems the held requests (retrying ``UnprocessedKeys``).
+
+``ClientError`` never escapes: it becomes a ``StoreError``.
 """
 
 from __future__ import annotations
 
 import time
 from collections.abc import Iterable, Iterator
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from botocore.exceptions import ClientError
 
 from fulfillment.domain import dynamodb_items as wire
+from fulfillment.domain import dynamodb_queries as reads
 from fulfillment.domain.errors import RequestNotFound, SlotTaken, StoreError, TransitionConflict
 from fulfillment.domain.requests import (
     AuditEvent,
     Request,
     Status,
     check_transition,
-    floor_block,
     parse_utc_key,
     utc_key,
 )
-from fulfillment.domain.store import Page, apply_transition, overlapping, requester_order, stamp_created
+from fulfillment.domain.store import (
+    Page,
+    RequestQuery,
+    apply_transition,
+    check_page_limit,
+    overlapping,
+    requester_order,
+    stamp_created,
+)
 
 DynamoClient = Any
 """A boto3 ``dynamodb`` client (typed loosely: the project does not ship the DynamoDB stubs)."""
@@ -171,65 +196,32 @@ class DynamoRequestStore:
         return [AuditEvent.model_validate_json(item["data"]["S"]) for item in items]
 
     def list_by_status(self, status: Status, limit: int = 50, cursor: str | None = None) -> Page:
-        if limit < 1:
-            raise ValueError("limit must be at least 1")
-        # Ask for one more than a page so the cursor is None exactly when nothing follows.
-        items: list[dict[str, Any]] = []
-        start = wire.decode_cursor(cursor)
-        while len(items) <= limit:
-            kwargs: dict[str, Any] = {"ExclusiveStartKey": start} if start else {}
-            resp = self._call(
-                "query",
-                TableName=self._table,
-                IndexName="gsi1",
-                KeyConditionExpression="gsi1pk = :p",
-                ExpressionAttributeValues={":p": wire.s(f"STATUS#{status}")},
-                ScanIndexForward=False,
-                Limit=limit + 1 - len(items),
-                **kwargs,
-            )
-            items += resp.get("Items", [])
-            start = resp.get("LastEvaluatedKey")
-            if not start:
-                break
-        page = items[:limit]
-        more = len(items) > limit
-        next_cursor = (
-            wire.encode_cursor({k: page[-1][k] for k in ("pk", "sk", "gsi1pk", "gsi1sk")}) if more else None
-        )
-        return Page(
-            items=tuple(Request.model_validate_json(i["data"]["S"]) for i in page), cursor=next_cursor
-        )
+        check_page_limit(limit, maximum=None)
+        return reads.list_requests(self._call, self._table, RequestQuery(status=status), limit, cursor)
+
+    def list_requests(self, query: RequestQuery, limit: int = 50, cursor: str | None = None) -> Page:
+        check_page_limit(limit)
+        return reads.list_requests(self._call, self._table, query, limit, cursor)
 
     def list_by_requester(self, channel: str, user_id: str, statuses: Iterable[Status]) -> list[Request]:
         wanted = set(statuses)
         items = self._query_all(
             IndexName="gsi2",
             KeyConditionExpression="gsi2pk = :p",
-            ExpressionAttributeValues={":p": wire.s(f"USER#{channel}#{user_id}")},
+            ExpressionAttributeValues={":p": wire.s(wire.user_partition(channel, user_id))},
         )
         found = [Request.model_validate_json(i["data"]["S"]) for i in items]
         return requester_order([r for r in found if r.status in wanted])
 
     def busy_between(self, start_utc: datetime, end_utc: datetime) -> list[tuple[datetime, datetime]]:
-        first = floor_block(start_utc)
-        last = end_utc - timedelta(microseconds=1)
-        spans: list[tuple[datetime, datetime]] = []
-        day = first.date()
-        while first <= last and day <= last.date():
-            low = first.strftime("%H:%M") if day == first.date() else "00:00"
-            high = last.strftime("%H:%M") if day == last.date() else "23:59"
-            for item in self._query_all(
-                KeyConditionExpression="pk = :pk AND sk BETWEEN :lo AND :hi",
-                ExpressionAttributeValues={
-                    ":pk": wire.s(f"HOLD#{day.isoformat()}"),
-                    ":lo": wire.s(low),
-                    ":hi": wire.s(high),
-                },
-            ):
-                spans.append((parse_utc_key(item["start_utc"]["S"]), parse_utc_key(item["end_utc"]["S"])))
-            day += timedelta(days=1)
+        spans = [
+            (parse_utc_key(item["start_utc"]["S"]), parse_utc_key(item["end_utc"]["S"]))
+            for item in reads.hold_items(self._call, self._table, start_utc, end_utc)
+        ]
         return overlapping(spans, start_utc, end_utc)
+
+    def approved_meetings(self, start_utc: datetime, end_utc: datetime) -> list[Request]:
+        return reads.approved_meetings(self._call, self._table, start_utc, end_utc)
 
     # -- helpers ----------------------------------------------------------------------------------------
 
@@ -237,11 +229,12 @@ class DynamoRequestStore:
         return {
             **wire.request_key(request.id),
             "status": wire.s(request.status),
+            "kind": wire.s(request.kind),
             "version": wire.n(version),
             "data": wire.s(request.model_dump_json()),
-            "gsi1pk": wire.s(f"STATUS#{request.status}"),
+            "gsi1pk": wire.s(wire.status_partition(request.status)),
             "gsi1sk": wire.s(request.sort_key),
-            "gsi2pk": wire.s(f"USER#{request.requester.channel}#{request.requester.user_id}"),
+            "gsi2pk": wire.s(wire.user_partition(request.requester.channel, request.requester.user_id)),
             "gsi2sk": wire.s(request.sort_key),
         }
 
@@ -249,7 +242,7 @@ class DynamoRequestStore:
     def _hold_keys(request: Request) -> list[dict[str, Any]]:
         blocks = request.meeting.blocks() if request.meeting else []
         return [
-            {"pk": wire.s(f"HOLD#{b.date().isoformat()}"), "sk": wire.s(b.strftime("%H:%M"))} for b in blocks
+            {"pk": wire.s(wire.hold_partition(b.date())), "sk": wire.s(b.strftime("%H:%M"))} for b in blocks
         ]
 
     def _put(self, item: dict[str, Any], condition: bool) -> dict[str, Any]:

@@ -2,7 +2,8 @@
 
 Callers (intent actions, the admin API) map them to user messages or HTTP codes without knowing which
 backend is underneath: ``SlotTaken`` -> "that time is taken", ``TransitionConflict`` -> 409,
-``RequestNotFound`` -> 404, anything else ``StoreError`` -> 503.
+``RequestNotFound`` -> 404, ``InvalidCursor`` -> 400, anything else ``StoreError`` -> 503 (so catch the
+specific ones first).
 """
 
 from __future__ import annotations
@@ -47,3 +48,14 @@ class InvalidTransition(StoreError):
         self.from_status = from_status
         self.to_status = to_status
         super().__init__(f"a {kind} request cannot go from {from_status} to {to_status}")
+
+
+class InvalidCursor(StoreError):
+    """A page cursor that this store did not hand out for this query (malformed, edited, or foreign).
+
+    It is the caller's input that is wrong, not the backend, hence 400 rather than 503.
+    """
+
+    def __init__(self, detail: str) -> None:
+        self.detail = detail
+        super().__init__(f"invalid page cursor: {detail}")

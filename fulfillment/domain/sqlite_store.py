@@ -4,6 +4,14 @@ Slot holds are rows keyed by 15-minute block with a primary-key constraint, so t
 cannot both commit, whatever the interleaving (no read-then-write). ``BEGIN IMMEDIATE`` takes the write lock
 up front, so the idempotency lookup and the insert that follows it are one atomic step even across
 processes. One connection guarded by a lock keeps it thread-safe.
+
+Every listing is one keyset ``SELECT`` walking an index in ``sort_key`` order, so a page costs the same on
+the first and the thousandth page and never sorts the table. Each index has the equality filters as its
+prefix and ``sort_key`` last: ``(status)`` for the admin queue, ``(channel, user_id)`` for a requester,
+``(status, channel, user_id)`` for both, ``(kind)`` on the JSON ``kind`` (an expression index, so existing
+files need no column migration) and none for unfiltered listings; ``kind`` with anything else is a residual
+filter (two values: it can at most halve a walk). The calendar goes through ``slot_holds`` by block, as
+conflict checks do.
 """
 
 from __future__ import annotations
@@ -27,7 +35,12 @@ from fulfillment.domain.requests import (
 )
 from fulfillment.domain.store import (
     Page,
+    RequestQuery,
     apply_transition,
+    calendar_order,
+    check_page_limit,
+    decode_cursor,
+    encode_cursor,
     overlapping,
     requester_order,
     stamp_created,
@@ -43,7 +56,11 @@ CREATE TABLE IF NOT EXISTS requests (
     data TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS requests_by_status ON requests (status, sort_key);
-CREATE INDEX IF NOT EXISTS requests_by_requester ON requests (channel, user_id);
+CREATE INDEX IF NOT EXISTS requests_by_requester_time ON requests (channel, user_id, sort_key);
+DROP INDEX IF EXISTS requests_by_requester;
+CREATE INDEX IF NOT EXISTS requests_by_status_requester ON requests (status, channel, user_id, sort_key);
+CREATE INDEX IF NOT EXISTS requests_by_time ON requests (sort_key);
+CREATE INDEX IF NOT EXISTS requests_by_kind ON requests (json_extract(data, '$.kind'), sort_key);
 CREATE TABLE IF NOT EXISTS slot_holds (
     block TEXT PRIMARY KEY,
     request_id TEXT NOT NULL REFERENCES requests (id),
@@ -188,17 +205,51 @@ class SqliteRequestStore:
         return [AuditEvent.model_validate_json(r[0]) for r in rows]
 
     def list_by_status(self, status: Status, limit: int = 50, cursor: str | None = None) -> Page:
-        if limit < 1:
-            raise ValueError("limit must be at least 1")
-        # Keyset pagination on (created_at, id): the cursor is the last sort key seen, newest first.
+        check_page_limit(limit, maximum=None)
+        return self._list(RequestQuery(status=status), limit, cursor)
+
+    def list_requests(self, query: RequestQuery, limit: int = 50, cursor: str | None = None) -> Page:
+        check_page_limit(limit)
+        return self._list(query, limit, cursor)
+
+    def _list(self, query: RequestQuery, limit: int, cursor: str | None) -> Page:
+        lower, upper = query.lower, query.upper(decode_cursor(cursor, query))
+        if lower is not None and upper is not None and lower >= upper:
+            return Page(items=(), cursor=None)
+        # Only the clauses in use, and the driving index named: without statistics the planner rates every
+        # equality alike and would happily walk half the table by kind. INDEXED BY also turns a future
+        # schema change that silently loses the plan into an error.
+        index = "requests_by_time"
+        clauses: list[str] = []
+        params: list[str | int] = []
+        if query.kind is not None:
+            index = "requests_by_kind"
+            clauses.append("json_extract(data, '$.kind') = ?")
+            params.append(query.kind)
+        if query.requester is not None:
+            index = "requests_by_requester_time"
+            clauses.append("channel = ? AND user_id = ?")
+            params += query.requester
+        if query.status is not None:
+            index = "requests_by_status" if query.requester is None else "requests_by_status_requester"
+            clauses.append("status = ?")
+            params.append(query.status)
+        if lower is not None:
+            clauses.append("sort_key >= ?")
+            params.append(lower)
+        if upper is not None:
+            clauses.append("sort_key < ?")
+            params.append(upper)
+        where = f"WHERE {' AND '.join(clauses)} " if clauses else ""
+        # One row beyond the page tells whether another page exists, so the last page has no cursor.
         with self._read() as db:
             rows = db.execute(
-                "SELECT data, sort_key FROM requests WHERE status = ? AND (? IS NULL OR sort_key < ?) "
-                "ORDER BY sort_key DESC LIMIT ?",
-                (status, cursor, cursor, limit + 1),
+                f"SELECT data FROM requests INDEXED BY {index} {where}ORDER BY sort_key DESC LIMIT ?",  # noqa: S608
+                (*params, limit + 1),
             ).fetchall()
         items = tuple(Request.model_validate_json(r[0]) for r in rows[:limit])
-        return Page(items=items, cursor=rows[limit - 1][1] if len(rows) > limit else None)
+        more = len(rows) > limit
+        return Page(items=items, cursor=encode_cursor(items[-1].sort_key, query) if more else None)
 
     def list_by_requester(self, channel: str, user_id: str, statuses: Iterable[Status]) -> list[Request]:
         wanted = list(dict.fromkeys(statuses))
@@ -220,6 +271,17 @@ class SqliteRequestStore:
             ).fetchall()
         spans = [(parse_utc_key(s), parse_utc_key(e)) for s, e in rows]
         return overlapping(spans, start_utc, end_utc)
+
+    def approved_meetings(self, start_utc: datetime, end_utc: datetime) -> list[Request]:
+        # Every meeting overlapping the range holds a block in [floor(start), end): the slot_holds primary
+        # key finds them without touching requests that are not meetings in the range.
+        with self._read() as db:
+            rows = db.execute(
+                "SELECT data FROM requests WHERE status = 'approved' AND id IN "
+                "(SELECT request_id FROM slot_holds WHERE block >= ? AND block < ?)",
+                (utc_key(floor_block(start_utc)), utc_key(end_utc)),
+            ).fetchall()
+        return calendar_order((Request.model_validate_json(r[0]) for r in rows), start_utc, end_utc)
 
     @staticmethod
     def _append_audit(db: sqlite3.Connection, event: AuditEvent) -> None:
