@@ -151,6 +151,8 @@ def create_resolver(services: Services) -> APIGatewayHttpResolver:
         schema = app.get_openapi_json_schema(title="Meety admin API", version="1")
         return Response(status_code=200, content_type=content_types.APPLICATION_JSON, body=schema)
 
+    # Swagger UI with its JS and CSS inlined: it works offline, from the local server and in AWS
+    app.enable_swagger(path="/swagger", title="Meety admin API", version="1")
     _errors(app)
     return app
 

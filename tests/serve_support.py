@@ -5,6 +5,7 @@ from __future__ import annotations
 import http.client
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -20,6 +21,8 @@ import pytest
 from tests.conftest import REPO
 
 MEETY = str(Path(sys.executable).parent / "meety")
+REQUEST_ID = re.compile(r"\b[0-9A-HJKMNP-TV-Z]{26}\b")
+"""A request id (a ULID) as the bot quotes it."""
 
 
 @dataclass

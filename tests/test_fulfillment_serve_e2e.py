@@ -6,7 +6,6 @@ own sessions and its own meeting times, so the requests they file do not collide
 
 from __future__ import annotations
 
-import re
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -15,10 +14,7 @@ from typing import Any
 
 import pytest
 
-from tests.serve_support import Server, start
-
-REQUEST_ID = re.compile(r"\b[0-9A-HJKMNP-TV-Z]{26}\b")
-
+from tests.serve_support import REQUEST_ID, Server, start
 
 STORE_FILE = "requests.db"
 
