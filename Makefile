@@ -4,8 +4,10 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 OUT    ?= build/bot
 PACKAGES := bot intents fulfillment admin_api
+CHROMIUM ?= /usr/bin/chromium
+SUDO     := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test lint typecheck unit build clean chat bench-runtime
+.PHONY: run test lint typecheck unit browser build clean chat bench-runtime bench-lambda bench-admin
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -37,8 +39,16 @@ lint: $(VENV)/.dev-installed
 typecheck: $(VENV)/.dev-installed
 	$(BIN)/mypy --strict $(PACKAGES)
 
-unit: $(VENV)/.dev-installed
+unit: $(VENV)/.dev-installed browser
 	$(BIN)/pytest
+
+## The browser tests drive Debian's chromium through Playwright (its own browser download is not used).
+browser:
+	@if [ ! -x "$(CHROMIUM)" ]; then \
+	  echo "Installing Debian's chromium for the browser tests..."; \
+	  $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq --no-install-recommends chromium \
+	    || { echo "Cannot install chromium; the browser tests need it (apt-get install chromium)."; exit 1; }; \
+	fi
 
 chat: $(VENV)/.installed
 	$(BIN)/meety chat --debug
@@ -46,6 +56,13 @@ chat: $(VENV)/.installed
 ## make bench-runtime: RecognizeText over HTTP at 1 and 32 sessions, and start-up time.
 bench-runtime: $(VENV)/.installed
 	$(BIN)/python bench/runtime_http.py --record
+
+## make bench-lambda / bench-admin: the Lambdas' cold-start share and warm time; the 100k-request queue.
+bench-lambda: $(VENV)/.dev-installed
+	$(BIN)/python bench/fulfillment_lambda.py --record
+
+bench-admin: $(VENV)/.installed
+	$(BIN)/python bench/admin_api.py --record
 
 clean:
 	rm -rf $(VENV) build .pytest_cache .mypy_cache .ruff_cache

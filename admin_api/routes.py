@@ -19,6 +19,7 @@ from typing import Annotated, Any, Literal
 from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response, content_types
 from aws_lambda_powertools.event_handler.exceptions import NotFoundError
 from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
+from aws_lambda_powertools.event_handler.openapi.models import HTTPBearer, Server
 from aws_lambda_powertools.event_handler.openapi.params import Path, Query
 
 from admin_api.access import DECIDERS, READERS, Forbidden, Unauthenticated, require
@@ -55,6 +56,18 @@ StatusName = Literal[
 
 class BadInput(Exception):
     """Well-formed but unacceptable input (HTTP 400): the message says what to change."""
+
+
+DESCRIPTION: dict[str, Any] = {
+    "title": "Meety admin API",
+    "version": "1",
+    "description": "Review and decide the requests Meety files. Every route but /health needs "
+    "'Authorization: Bearer <token>' (local: POST /admin/api/login; AWS: a Cognito ID token); "
+    "viewers read, admins decide.",
+    "servers": [Server(url=PREFIX)],
+    "security_schemes": {"bearer": HTTPBearer(bearerFormat="JWT")},
+    "security": [{"bearer": []}],
+}
 
 
 @dataclass(frozen=True)
@@ -148,11 +161,11 @@ def create_resolver(services: Services) -> APIGatewayHttpResolver:
 
     @app.get("/openapi.json", include_in_schema=False)
     def openapi() -> Response[str]:
-        schema = app.get_openapi_json_schema(title="Meety admin API", version="1")
+        schema = app.get_openapi_json_schema(**DESCRIPTION)
         return Response(status_code=200, content_type=content_types.APPLICATION_JSON, body=schema)
 
     # Swagger UI with its JS and CSS inlined: it works offline, from the local server and in AWS
-    app.enable_swagger(path="/swagger", title="Meety admin API", version="1")
+    app.enable_swagger(path="/swagger", **DESCRIPTION)
     _errors(app)
     return app
 

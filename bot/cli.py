@@ -61,6 +61,7 @@ def _runtime_settings(args: argparse.Namespace) -> RuntimeSettings:
         timezone=args.timezone,
         aliases=tuple(args.alias) if getattr(args, "alias", None) else None,
         hook_threads=getattr(args, "hook_threads", None),
+        frame_ancestors=getattr(args, "frame_ancestors", None),
     )
 
 
@@ -120,6 +121,11 @@ def parser() -> argparse.ArgumentParser:
     serve.add_argument("--data-dir", help="where sessions are kept (default ./.meety)")
     serve.add_argument(
         "--alias", action="append", help="an alias id to accept besides TSTALIASID (repeatable)"
+    )
+    serve.add_argument(
+        "--frame-ancestors",
+        help="CSP sources allowed to frame the widget pages, e.g. \"'self' https://www.example.com\" "
+        "(default 'self'; the portal never)",
     )
     serve.add_argument(
         "--hook-threads",

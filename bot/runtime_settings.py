@@ -30,6 +30,8 @@ class RuntimeSettings(BaseSettings):
     """``MEETY_TIMEZONE``: the zone relative dates and times are resolved in (Lex: the AWS region's)."""
     aliases: tuple[str, ...] = ()
     """Alias ids served besides TSTALIASID."""
+    frame_ancestors: str = "'self'"
+    """``MEETY_FRAME_ANCESTORS``: CSP sources allowed to frame the widget pages (the portal: never)."""
     hook_threads: int = 1
     """``MEETY_HOOK_THREADS``: worker threads for hooked turns (see ``bot.runtime.http.create_app``)."""
 
@@ -48,6 +50,13 @@ class RuntimeSettings(BaseSettings):
         if not 0 <= value <= 65535:
             raise ValueError("must be 0..65535")
         return value
+
+    @field_validator("frame_ancestors")
+    @classmethod
+    def _ancestors(cls, value: str) -> str:
+        if not value.strip() or any(c in value for c in ';,\r\n"') or not value.isascii():
+            raise ValueError("space-separated CSP sources, e.g. \"'self' https://www.example.com\"")
+        return value.strip()
 
     @field_validator("hook_threads")
     @classmethod

@@ -3,21 +3,25 @@
 from __future__ import annotations
 
 import os
+import secrets
 import socket
 import time
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 import uvicorn
+from starlette.middleware import Middleware
 
 from bot.compose import PROJECT_CODE_HOOK, build_runtime, use_default_store
 from bot.runtime.events import TEST_ALIAS_ID
 from bot.runtime.http import create_app
 from bot.runtime_settings import RuntimeSettings
+from bot.web import SecurityHeaders, docs_redirect, web_routes
 
 if TYPE_CHECKING:
     from admin_api.local_gateway import Gateway
 
+FIRST_ADMIN = "admin"
 SWEEP_INTERVAL_S = 60.0
 """How often ``meety serve`` expires undecided requests (the AWS schedule uses the same period)."""
 
@@ -54,20 +58,36 @@ def admin_gateway(settings: RuntimeSettings) -> Gateway:
     )
 
 
+def first_run_admin(gateway: Gateway) -> tuple[str, str] | None:
+    """On a data dir without accounts, an ``admin`` with a random password, shown once on the console."""
+    if gateway.users.list():
+        return None
+    password = secrets.token_urlsafe(12)
+    gateway.users.create(FIRST_ADMIN, password, "admin")
+    return FIRST_ADMIN, password
+
+
 def serve(settings: RuntimeSettings) -> int:
     started = time.perf_counter()
     runtime = build_runtime(settings)
+    admin = admin_gateway(settings)
+    created = first_run_admin(admin)
     sock = bind(settings.host, settings.port)
     host, port = sock.getsockname()[:2]
     base = f"http://{host}:{port}"
     locales = ", ".join(loc.locale_id for loc in runtime.bot.locales)
     ready = time.perf_counter() - started
     print(f"Meety: bot {runtime.bot.name} (id {runtime.bot_id}; locales {locales}) ready in {ready:.2f}s")
+    print(f"  Chat widget:     {base}/")
+    print(f"  Admin portal:    {base}/admin/")
+    if created is not None:
+        print(f"  First-run admin: username {created[0]}, password {created[1]}")
+        print("                   (shown only now; change it: meety admin set-password --username admin)")
+    print(f"  Admin API:       {base}/admin/api  (reference: {base}/api-docs/)")
     print(f"  Lex V2 runtime:  {base}  (boto3.client('lexv2-runtime', endpoint_url='{base}'))")
     session_path = f"/bots/{runtime.bot_id}/botAliases/{TEST_ALIAS_ID}/botLocales/<locale>/sessions/<id>"
     print(f"  RecognizeText:   {base}{session_path}/text")
-    print(f"  Health:          {base}/health")
-    print(f"  Sessions:        {settings.data_dir / 'lex-sessions.db'}")
+    print(f"  Data:            {settings.data_dir.resolve()}")
     hook = ""
     if runtime.handler is None:
         print("  Code hook:       none (hooks enabled in the bot are skipped, as Lex does without a Lambda)")
@@ -75,6 +95,8 @@ def serve(settings: RuntimeSettings) -> int:
         hook = f"{runtime.handler.__module__}:{getattr(runtime.handler, '__name__', '?')}"
         print(f"  Code hook:       {hook}")
         print(f"  Requests:        {os.environ.get('MEETY_STORE', 'MEETY_STORE default')}")
+    print(f"  Health:          {base}/health")
+    print("Press Ctrl-C to stop.", flush=True)
     sweep = None
     if runtime.handler is not None and hook == PROJECT_CODE_HOOK:
         # the project's Lambda files requests: expire undecided ones, as the scheduled sweeper does in AWS
@@ -83,13 +105,13 @@ def serve(settings: RuntimeSettings) -> int:
         sweep = PeriodicSweep.from_environment(interval=SWEEP_INTERVAL_S).start()
     # Without a code hook a turn is pure CPU work: it runs on the event loop. A hook may wait on I/O, so
     # hooked turns run in worker threads (one by default: more only compete for the GIL; see create_app).
-    admin = admin_gateway(settings)
-    print(f"  Admin API:       {base}/admin/api  (docs: {base}/admin/api/swagger)")
     app = create_app(
         runtime,
         threads=settings.hook_threads if runtime.handler is not None else 0,
-        extra_routes=admin.routes(),
+        extra_routes=[*docs_redirect(), *admin.routes(), *web_routes()],
+        middleware=[Middleware(SecurityHeaders, frame_ancestors=settings.frame_ancestors)],
     )
+    # uvicorn stops on SIGINT/SIGTERM after in-flight requests finish; every write is one SQLite commit
     config = uvicorn.Config(app, log_level="warning", lifespan="off", access_log=False)
     try:
         uvicorn.Server(config).run(sockets=[sock])
@@ -97,4 +119,5 @@ def serve(settings: RuntimeSettings) -> int:
         if sweep is not None:
             sweep.stop()
         runtime.store.close()
+    print("Meety stopped.", flush=True)
     return 0

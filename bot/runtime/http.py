@@ -254,7 +254,13 @@ def _guarded(endpoint: Endpoint) -> Endpoint:
     return wrapper
 
 
-def create_app(runtime: RuntimeApi, *, threads: int = 1, extra_routes: Sequence[BaseRoute] = ()) -> Starlette:
+def create_app(
+    runtime: RuntimeApi,
+    *,
+    threads: int = 1,
+    extra_routes: Sequence[BaseRoute] = (),
+    middleware: Sequence[Middleware] = (),
+) -> Starlette:
     """The ASGI app serving ``runtime``; the core's sync calls run in ``threads`` worker threads (0: inline).
 
     Measured with 32 keep-alive clients on 2 cores (``bench/runtime_http.py``, project bot + SQLite hook):
@@ -347,7 +353,7 @@ def create_app(runtime: RuntimeApi, *, threads: int = 1, extra_routes: Sequence[
             Route("/bots/{rest:path}", lex, methods=_METHODS),
             *extra_routes,
         ],
-        middleware=[Middleware(_RequestId)],
+        middleware=[*middleware, Middleware(_RequestId)],
         exception_handlers={HTTPException: http_error, Exception: unexpected},
     )
     app.router.redirect_slashes = False  # "/bots" must answer like Lex, not redirect to "/bots/"
