@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import signal
 import socket
 import time
 from datetime import UTC, datetime
@@ -56,6 +57,10 @@ def admin_gateway(settings: RuntimeSettings) -> Gateway:
         limiter=LoginLimiter(),
         clock=lambda: datetime.now(UTC),  # tokens expire in real time, even with a pinned --clock
     )
+
+
+def _stop(signum: int, frame: object) -> None:
+    raise SystemExit(0)
 
 
 def first_run_admin(gateway: Gateway) -> tuple[str, str] | None:
@@ -111,10 +116,14 @@ def serve(settings: RuntimeSettings) -> int:
         extra_routes=[*docs_redirect(), *admin.routes(), *web_routes()],
         middleware=[Middleware(SecurityHeaders, frame_ancestors=settings.frame_ancestors)],
     )
-    # uvicorn stops on SIGINT/SIGTERM after in-flight requests finish; every write is one SQLite commit
+    # uvicorn stops on SIGINT/SIGTERM after in-flight requests finish (every write is one SQLite commit),
+    # then re-raises the signal; these handlers turn that into a normal return so the cleanup below runs
     config = uvicorn.Config(app, log_level="warning", lifespan="off", access_log=False)
+    signal.signal(signal.SIGTERM, _stop)
     try:
         uvicorn.Server(config).run(sockets=[sock])
+    except (KeyboardInterrupt, SystemExit):
+        pass
     finally:
         if sweep is not None:
             sweep.stop()

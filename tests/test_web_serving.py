@@ -101,3 +101,27 @@ def test_first_run_prints_an_admin_password_once_and_it_signs_in(tmp_path: Path)
     finally:
         again.stop()
     assert oct((data / "signing-key").stat().st_mode & 0o777) == "0o600"
+
+
+def test_sigterm_stops_cleanly_and_keeps_every_write(tmp_path: Path) -> None:
+    import time
+
+    from fulfillment.domain import SqliteRequestStore
+
+    data = tmp_path / "data"
+    server = start(data, env={"MEETY_HOST_TIMEZONE": "America/New_York"})
+    lex = server.client()
+    where = server.where("leaving")
+    lex.recognize_text(**where, text="book a 30 minute meeting with Jane Doe on friday at 2pm")
+    lex.recognize_text(**where, text="jane@example.com")
+    lex.recognize_text(**where, text="yes")
+    server.stop()
+
+    assert server.process.returncode == 0
+    deadline = time.monotonic() + 5
+    while not any("Meety stopped." in line for line in server.output) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert any("Meety stopped." in line for line in server.output)
+    store = SqliteRequestStore(data / "meety.db")
+    assert len(store.list_by_requester("web", "leaving", ("pending",))) == 1
+    store.close()
