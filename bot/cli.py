@@ -62,6 +62,7 @@ def _runtime_settings(args: argparse.Namespace) -> RuntimeSettings:
         aliases=tuple(args.alias) if getattr(args, "alias", None) else None,
         hook_threads=getattr(args, "hook_threads", None),
         frame_ancestors=getattr(args, "frame_ancestors", None),
+        widget_origins=tuple(args.widget_origin) if getattr(args, "widget_origin", None) else None,
     )
 
 
@@ -126,6 +127,12 @@ def parser() -> argparse.ArgumentParser:
         "--frame-ancestors",
         help="CSP sources allowed to frame the widget pages, e.g. \"'self' https://www.example.com\" "
         "(default 'self'; the portal never)",
+    )
+    serve.add_argument(
+        "--widget-origin",
+        action="append",
+        help="an origin (https://www.example.com) whose pages may embed the widget against this server "
+        "(repeatable; default: same origin only)",
     )
     serve.add_argument(
         "--hook-threads",

@@ -32,6 +32,8 @@ class RuntimeSettings(BaseSettings):
     """Alias ids served besides TSTALIASID."""
     frame_ancestors: str = "'self'"
     """``MEETY_FRAME_ANCESTORS``: CSP sources allowed to frame the widget pages (the portal: never)."""
+    widget_origins: tuple[str, ...] = ()
+    """``MEETY_WIDGET_ORIGINS``: other sites whose pages may embed the widget against this server (CORS)."""
     hook_threads: int = 1
     """``MEETY_HOOK_THREADS``: worker threads for hooked turns (see ``bot.runtime.http.create_app``)."""
 
@@ -57,6 +59,14 @@ class RuntimeSettings(BaseSettings):
         if not value.strip() or any(c in value for c in ';,\r\n"') or not value.isascii():
             raise ValueError("space-separated CSP sources, e.g. \"'self' https://www.example.com\"")
         return value.strip()
+
+    @field_validator("widget_origins")
+    @classmethod
+    def _origins(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        for origin in value:
+            if not origin.startswith(("http://", "https://")) or origin.count("/") != 2:
+                raise ValueError(f"'{origin}' is not an origin like https://www.example.com")
+        return value
 
     @field_validator("hook_threads")
     @classmethod

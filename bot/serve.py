@@ -17,7 +17,7 @@ from bot.compose import PROJECT_CODE_HOOK, build_runtime, use_default_store
 from bot.runtime.events import TEST_ALIAS_ID
 from bot.runtime.http import create_app
 from bot.runtime_settings import RuntimeSettings
-from bot.web import SecurityHeaders, docs_redirect, web_routes
+from bot.web import SecurityHeaders, WidgetCors, docs_redirect, web_routes
 
 if TYPE_CHECKING:
     from admin_api.local_gateway import Gateway
@@ -114,7 +114,10 @@ def serve(settings: RuntimeSettings) -> int:
         runtime,
         threads=settings.hook_threads if runtime.handler is not None else 0,
         extra_routes=[*docs_redirect(), *admin.routes(), *web_routes()],
-        middleware=[Middleware(SecurityHeaders, frame_ancestors=settings.frame_ancestors)],
+        middleware=[
+            Middleware(WidgetCors, origins=settings.widget_origins),
+            Middleware(SecurityHeaders, frame_ancestors=settings.frame_ancestors),
+        ],
     )
     # uvicorn stops on SIGINT/SIGTERM after in-flight requests finish (every write is one SQLite commit),
     # then re-raises the signal; these handlers turn that into a normal return so the cleanup below runs

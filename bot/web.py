@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 
+from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
 from starlette.responses import FileResponse, JSONResponse, RedirectResponse, Response
 from starlette.routing import BaseRoute, Mount, Route
@@ -119,3 +120,29 @@ def web_routes(root: Path = WEB_ROOT) -> list[BaseRoute]:
             if (root / folder).is_dir()
         ),
     ]
+
+
+class WidgetCors:
+    """CORS for pages on other origins that embed the widget: only the Lex runtime API and ``/health``.
+
+    The admin API and the portal stay same-origin. Preflights are answered here, before the Lex routes
+    (which would call an OPTIONS request an unknown operation).
+    """
+
+    def __init__(self, app: ASGIApp, origins: tuple[str, ...] = ()) -> None:
+        self.app = app
+        self.cors = CORSMiddleware(
+            app,
+            allow_origins=list(origins),
+            allow_methods=["GET", "POST", "PUT", "DELETE"],
+            allow_headers=["content-type", "authorization", "x-amz-date", "x-amz-security-token"],
+            expose_headers=["x-amzn-requestid", "x-amz-lex-session-id"],
+            max_age=600,
+        )
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        path: str = scope.get("path", "") if scope["type"] == "http" else ""
+        if path == "/health" or path.startswith("/bots/"):
+            await self.cors(scope, receive, send)
+            return
+        await self.app(scope, receive, send)

@@ -80,8 +80,8 @@ def test_request_approve_and_see_it_approved(server: Server, browser: Browser) -
 
     admin = browser.new_page(viewport={"width": 1280, "height": 860})
     admin.goto(f"{base}/admin/")
-    admin.get_by_label("Username").fill("admin")
-    admin.get_by_label("Password").fill(admin_password(server))
+    admin.get_by_label("Username", exact=True).fill("admin")
+    admin.get_by_label("Password", exact=True).fill(admin_password(server))
     admin.get_by_role("button", name="Sign in").click()
     row = admin.get_by_role("row").filter(has_text="Jane Doe")
     expect(row).to_be_visible(timeout=10_000)

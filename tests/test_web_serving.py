@@ -12,17 +12,20 @@ from starlette.middleware import Middleware
 from starlette.testclient import TestClient
 
 from bot.runtime.http import create_app
-from bot.web import SecurityHeaders, docs_redirect, web_routes
+from bot.web import SecurityHeaders, WidgetCors, docs_redirect, web_routes
 from tests.runtime_http_support import EchoRuntime
 from tests.serve_support import start
 
 
-def client_for(root: Path, frame_ancestors: str = "'self'") -> TestClient:
+def client_for(root: Path, frame_ancestors: str = "'self'", origins: tuple[str, ...] = ()) -> TestClient:
     app = create_app(
         EchoRuntime(),
         threads=0,
         extra_routes=[*docs_redirect(), *web_routes(root)],
-        middleware=[Middleware(SecurityHeaders, frame_ancestors=frame_ancestors)],
+        middleware=[
+            Middleware(WidgetCors, origins=origins),
+            Middleware(SecurityHeaders, frame_ancestors=frame_ancestors),
+        ],
     )
     return TestClient(app)
 
@@ -125,3 +128,25 @@ def test_sigterm_stops_cleanly_and_keeps_every_write(tmp_path: Path) -> None:
     store = SqliteRequestStore(data / "meety.db")
     assert len(store.list_by_requester("web", "leaving", ("pending",))) == 1
     store.close()
+
+
+def test_other_sites_may_embed_the_widget_only_when_allowed(site: Path) -> None:
+    text = "/bots/B/botAliases/TSTALIASID/botLocales/en_US/sessions/s1/text"
+    preflight = {
+        "Origin": "https://shop.example",
+        "Access-Control-Request-Method": "POST",
+        "Access-Control-Request-Headers": "content-type",
+    }
+    allowed = client_for(site, origins=("https://shop.example",))
+    answer = allowed.options(text, headers=preflight)
+    assert answer.status_code == 200
+    assert answer.headers["access-control-allow-origin"] == "https://shop.example"
+    posted = allowed.post(text, json={"text": "hi"}, headers={"Origin": "https://shop.example"})
+    assert posted.headers["access-control-allow-origin"] == "https://shop.example"
+    # the admin API never answers other origins
+    admin = allowed.get("/admin/", headers={"Origin": "https://shop.example"})
+    assert "access-control-allow-origin" not in admin.headers
+    refused = client_for(site).options(text, headers=preflight)
+    assert "access-control-allow-origin" not in refused.headers
+    other = allowed.options(text, headers={**preflight, "Origin": "https://evil.example"})
+    assert "access-control-allow-origin" not in other.headers
