@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal, Protocol
 
-from fulfillment.domain.errors import RequestNotFound
 from fulfillment.domain.requests import AuditEvent, Request, Status
 from fulfillment.domain.store import RequestStore
 
@@ -71,10 +70,7 @@ class Decisions:
         expected: Status,
         action: str | None = None,
     ) -> Request:
-        store = self.store
-        current = store.get(request_id)
-        if current is None:
-            raise RequestNotFound(request_id)
+        # the transition itself raises RequestNotFound: no read before the conditional write
         audit = AuditEvent(
             request_id=request_id,
             at=self.clock(),
@@ -84,7 +80,7 @@ class Decisions:
             reason=reason,
             channel=actor.channel,
         )
-        decided = store.transition(request_id, outcome, audit, expected=expected)
+        decided = self.store.transition(request_id, outcome, audit, expected=expected)
         if decided.meeting is not None and _worth_telling(expected, outcome):
             try:
                 self.notifier.notify(decided, outcome)
