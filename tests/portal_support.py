@@ -4,24 +4,33 @@ Requests are written straight into the server's SQLite store (``<data_dir>/meety
 knows exactly what the portal must show. Meeting times are placed relative to the real "now" in the
 browser's zone (the portal's calendar starts at this week), never with an expiry, so the server's
 sweeper leaves them alone whatever day the suite runs.
+
+The fixtures live here too: ``portal`` (one real ``meety serve`` per test module, freshly seeded, with
+the three accounts) and ``browser`` (module-scoped), and per test ``page`` with the ``problems`` it
+records (CSP violations, uncaught errors, dialogs; any of them fails the test). Test modules import all
+four by name (``page`` needs ``browser`` and ``problems``) so pytest finds them.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import os
+import re
 import subprocess
-from dataclasses import dataclass, field
+from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from playwright.sync_api import Page, expect
+import pytest
+from playwright.sync_api import Browser, Dialog, Locator, Page, expect, sync_playwright
 from ulid import ULID
 
 from fulfillment.domain import AuditEvent, MeetingDetails, Request, Requester, SqliteRequestStore, Status
 from tests.conftest import REPO
-from tests.serve_support import MEETY
+from tests.serve_support import MEETY, Server, start
 
 BROWSER_ZONE = "America/New_York"
 """The zone the test browser runs in (Playwright ``timezone_id``) and meetings are planned in."""
@@ -37,6 +46,11 @@ LONG_NAME = "Wolfeschlegelsteinhausenbergerdorff" * 4
 PAGER = "web:pager"
 PAGER_COUNT = 23
 """More than two pages of 10: the paging test walks 10 + 10 + 3."""
+ARTIFACTS = REPO / "tests" / "artifacts"
+DASH = "\N{EN DASH}"
+"""What separates the two ends of a time range in en-US."""
+SPACES = re.compile(r"[\u2009\u202f\u00a0]")
+"""ICU puts thin and narrow no-break spaces in times and ranges; tests compare with plain spaces."""
 
 
 @dataclass
@@ -49,7 +63,7 @@ class Seeded:
     xss: str = ""
     long: str = ""
     approved: str = ""
-    pager: list[str] = field(default_factory=list)
+    pager: list[str] = dataclasses.field(default_factory=list)
 
 
 def next_monday(today: date | None = None) -> date:
@@ -243,3 +257,94 @@ def no_horizontal_scroll(page: Page) -> bool:
         "document.documentElement.scrollWidth <= document.documentElement.clientWidth"
     )
     return bool(overflow)
+
+
+def text(locator: Locator) -> str:
+    return SPACES.sub(" ", locator.inner_text())
+
+
+def row(page: Page, containing: str) -> Locator:
+    return page.get_by_role("row").filter(has_text=containing)
+
+
+def shot(page: Page, name: str) -> None:
+    page.screenshot(path=str(ARTIFACTS / f"portal-{name}.png"), full_page=True)
+
+
+def field(page: Page, term: str) -> Locator:
+    """The value (dd) of a detail field by its term (dt)."""
+    return page.locator(".fields > div").filter(has=page.get_by_text(term, exact=True)).locator("dd")
+
+
+def clock(value: datetime, zone: ZoneInfo = NY) -> str:
+    """``3:00`` style, as en-US writes the start of a time range."""
+    local = value.astimezone(zone)
+    return f"{local.hour % 12 or 12}:{local.minute:02d}"
+
+
+# ---------------------------------------------------------------- fixtures
+
+
+@dataclass
+class Portal:
+    base: str
+    data: Path
+    seeded: Seeded
+    server: Server
+
+    @property
+    def db(self) -> Path:
+        return self.data / "meety.db"
+
+
+@pytest.fixture(scope="module")
+def portal(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Portal]:
+    data = tmp_path_factory.mktemp("portal") / "data"
+    data.mkdir()
+    seeded = seed(data / "meety.db")
+    create_user(data, "ada", "admin", ADMIN_PASSWORD)
+    create_user(data, "vic", "viewer", VIEWER_PASSWORD)
+    create_user(data, "otto", "ops", OPS_PASSWORD)
+    server = start(data, env={"MEETY_HOST_TIMEZONE": BROWSER_ZONE})
+    try:
+        yield Portal(f"http://127.0.0.1:{server.port}", data, seeded, server)
+    finally:
+        server.stop()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    ARTIFACTS.mkdir(exist_ok=True)
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM)
+        try:
+            yield chromium
+        finally:
+            chromium.close()
+
+
+@pytest.fixture
+def problems() -> list[str]:
+    """What the page did wrong: CSP violations, uncaught errors, any alert()/confirm() dialog."""
+    return []
+
+
+@pytest.fixture
+def page(browser: Browser, problems: list[str]) -> Iterator[Page]:
+    context = browser.new_context(
+        timezone_id=BROWSER_ZONE, locale="en-US", viewport={"width": 1280, "height": 900}
+    )
+    tab = context.new_page()
+    tab.on("console", lambda m: problems.append(m.text) if "Content Security Policy" in m.text else None)
+    tab.on("pageerror", lambda error: problems.append(f"uncaught: {error}"))
+
+    def refuse_dialog(dialog: Dialog) -> None:
+        problems.append(f"dialog: {dialog.message}")
+        dialog.dismiss()
+
+    tab.on("dialog", refuse_dialog)
+    try:
+        yield tab
+    finally:
+        context.close()
+    assert problems == []
