@@ -8,7 +8,7 @@ from typing import Any
 from urllib.parse import quote
 
 from fulfillment.domain import Request
-from tests.admin_api_support import OPS, VIEWER, Api
+from tests.admin_api_support import ADMIN, OPS, VIEWER, Api
 from tests.admin_api_support import api as api
 from tests.request_store_support import ALICE, BOB, T0, backup, event, meeting
 
@@ -195,3 +195,30 @@ def test_openapi_describes_every_route() -> None:
         "/requests/{request_id}/reject",
         "/calendar",
     }
+
+
+def test_concurrent_callers_never_see_each_others_claims(api: Api) -> None:
+    """The local server resolves requests on several threads at once: a viewer's call must never run
+    with an admin's claims that another thread is resolving at the same moment."""
+    requests = [filed(api, meeting(T0 + timedelta(hours=h))) for h in range(8)]
+    outcomes: list[tuple[str, int]] = []
+    start = threading.Barrier(40)
+
+    def call(index: int) -> None:
+        start.wait()
+        target = requests[index % len(requests)]
+        if index % 2:
+            outcomes.append(
+                ("viewer", api.call("POST", f"/requests/{target.id}/approve", body={}, claims=VIEWER)[0])
+            )
+        else:
+            outcomes.append(("admin", api.call("GET", f"/requests/{target.id}", claims=ADMIN)[0]))
+
+    threads = [threading.Thread(target=call, args=(i,)) for i in range(40)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert sorted(set(outcomes)) == [("admin", 200), ("viewer", 403)]
+    assert {api.store.get(r.id).status for r in requests} == {"pending"}  # type: ignore[union-attr]

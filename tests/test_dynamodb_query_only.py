@@ -15,22 +15,11 @@ from datetime import timedelta
 from itertools import product
 from typing import Any, get_args
 
-import boto3
 import pytest
-from moto import mock_aws
 
-from fulfillment.domain import (
-    DynamoRequestStore,
-    Kind,
-    Request,
-    RequestQuery,
-    Status,
-    create_table,
-    expire_due,
-)
-from tests.request_store_support import ALICE, BOB, T0, backup, event, meeting
+from fulfillment.domain import DynamoRequestStore, Kind, Request, RequestQuery, Status, expire_due
+from tests.request_store_support import ALICE, BOB, T0, TABLE, backup, dynamodb_client, event, meeting
 
-TABLE = "meety-requests"
 READS = {"GetItem", "Query", "BatchGetItem"}
 EVERY_STATUS = {f"STATUS#{s}" for s in get_args(Status)}
 
@@ -66,9 +55,7 @@ class Harness:
 
 @pytest.fixture
 def harness() -> Iterator[Harness]:
-    with mock_aws():
-        client = boto3.client("dynamodb", region_name="us-east-1")
-        create_table(client, TABLE)
+    with dynamodb_client() as client:
         calls = Calls()
         client.meta.events.register("before-call.dynamodb.*", calls.record)
         yield Harness(DynamoRequestStore(TABLE, client), client, calls)

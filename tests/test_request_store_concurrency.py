@@ -16,35 +16,18 @@ from collections.abc import Callable, Iterator
 from datetime import timedelta
 from pathlib import Path
 
-import boto3
 import pytest
-from moto import mock_aws
 
-from fulfillment.domain import (
-    DynamoRequestStore,
-    Requester,
-    RequestStore,
-    SqliteRequestStore,
-    Status,
-    TransitionConflict,
-    create_table,
-)
-from tests.request_store_support import T0, SerialClient, event, meeting
+from fulfillment.domain import Requester, RequestStore, Status, TransitionConflict
+from tests.request_store_support import ADAPTERS, T0, SerialClient, event, meeting, open_store
 
 THREADS = 20
 
 
-@pytest.fixture(params=["sqlite", "dynamodb"])
+@pytest.fixture(params=ADAPTERS)
 def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[RequestStore]:
-    if request.param == "sqlite":
-        sqlite = SqliteRequestStore(tmp_path / "requests.db")
-        yield sqlite
-        sqlite.close()
-        return
-    with mock_aws():
-        client = boto3.client("dynamodb", region_name="us-east-1")
-        create_table(client, "meety")
-        yield DynamoRequestStore("meety", SerialClient(client))
+    """The shared two-adapter store, with the DynamoDB client serialized (see above)."""
+    yield from open_store(request.param, tmp_path, wrap=SerialClient)
 
 
 def race(action: Callable[[int], object]) -> list[str]:

@@ -2,47 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import datetime, timedelta
-from pathlib import Path
 
-import boto3
 import pytest
-from moto import mock_aws
 
-from fulfillment.domain import (
-    DynamoRequestStore,
-    Request,
-    RequestStore,
-    SlotTaken,
-    SqliteRequestStore,
-    Status,
-    TransitionConflict,
-    create_table,
-    expire_due,
-)
+from fulfillment.domain import RequestStore, SlotTaken, Status, TransitionConflict, expire_due
 from fulfillment.domain.errors import InvalidTransition, RequestNotFound
-from tests.request_store_support import ALICE, BOB, T0, backup, event, meeting
-
-TABLE = "meety-requests"
-
-
-@pytest.fixture(params=["sqlite", "dynamodb"])
-def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[RequestStore]:
-    if request.param == "sqlite":
-        sqlite = SqliteRequestStore(tmp_path / "requests.db")
-        yield sqlite
-        sqlite.close()
-        return
-    with mock_aws():
-        client = boto3.client("dynamodb", region_name="us-east-1")
-        create_table(client, TABLE)
-        yield DynamoRequestStore(TABLE, client)
-
-
-def decide(store: RequestStore, req: Request, to: Status, *, expected: Status = "pending") -> Request:
-    return store.transition(req.id, to, event(to, actor="admin", to=to), expected=expected)
-
+from tests.request_store_support import ALICE, BOB, T0, backup, decide, event, meeting
+from tests.request_store_support import store as store
 
 # -- create / get ---------------------------------------------------------------------------------------
 
