@@ -11,7 +11,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-GROUPS_CLAIM = "cognito:groups"
+from fulfillment.identity import GROUPS_CLAIM
+
 READERS = frozenset({"admin", "viewer"})
 DECIDERS = frozenset({"admin"})
 

@@ -74,7 +74,6 @@ DESCRIPTION: dict[str, Any] = {
 class Services:
     store: RequestStore
     decisions: Decisions
-    clock: Callable[[], datetime]
 
 
 def problem(code: int, message: str, current: str | None = None) -> Response[Any]:
@@ -84,7 +83,10 @@ def problem(code: int, message: str, current: str | None = None) -> Response[Any
 
 def _utc(value: datetime) -> datetime:
     """Aware values as given; a bare date or naive time is read as UTC (said in the API docs)."""
-    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+    try:
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+    except OverflowError:  # e.g. 0001-01-01T00:00:00+00:01 is before the first representable UTC time
+        raise BadInput(f"{value.isoformat()} is out of range") from None
 
 
 def create_resolver(services: Services) -> APIGatewayHttpResolver:

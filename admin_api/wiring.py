@@ -13,4 +13,4 @@ def build_services() -> Services:
     settings = load_fulfillment_settings()
     clock = clock_from(settings)
     store = open_store(settings)
-    return Services(store=store, decisions=Decisions(store, MailNotifier(clock), clock), clock=clock)
+    return Services(store=store, decisions=Decisions(store, MailNotifier(clock), clock))

@@ -114,9 +114,7 @@ def main() -> int:
         began = time.perf_counter()
         pending = fill(store, args.requests)
         fill_s = time.perf_counter() - began
-        handler.use(
-            Services(store=store, decisions=Decisions(store, NoNotifier(), lambda: T0), clock=lambda: T0)
-        )
+        handler.use(Services(store=store, decisions=Decisions(store, NoNotifier(), lambda: T0)))
         query = RequestQuery(status="pending")
         event = http_api_event(
             method="GET", path="/admin/api/requests", raw_query="status=pending&limit=50", claims=CLAIMS

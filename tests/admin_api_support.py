@@ -72,9 +72,7 @@ def api(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Api]:
     notifier = RecordingNotifier()
 
     def serve(store: RequestStore) -> Api:
-        handler.use(
-            Services(store=store, decisions=Decisions(store, notifier, lambda: NOW), clock=lambda: NOW)
-        )
+        handler.use(Services(store=store, decisions=Decisions(store, notifier, lambda: NOW)))
         return Api(store, notifier)
 
     if request.param == "sqlite":

@@ -46,9 +46,7 @@ def gateway(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Starlett
         if index % 3 == 2:
             store.transition(created.id, "rejected", event("reject", to="rejected"), expected="pending")
     store.create(backup(), event())
-    handler.use(
-        Services(store=store, decisions=Decisions(store, NoNotifier(), lambda: NOW), clock=lambda: NOW)
-    )
+    handler.use(Services(store=store, decisions=Decisions(store, NoNotifier(), lambda: NOW)))
     key = load_or_create_key(folder)
     gate = Gateway(
         handler=handler.lambda_handler,

@@ -37,6 +37,14 @@ def run(
     return code, out, err
 
 
+def prompted_create(data_dir: Path) -> argparse.Namespace:
+    """``create-user`` without ``--password-stdin``: the handler prompts (tests patch getpass and stdin)."""
+    root = argparse.ArgumentParser(prog="meety")
+    register(root.add_subparsers(dest="command", required=True))
+    argv = ["admin", "create-user", "--username", "alice", "--role", "admin", "--data-dir", str(data_dir)]
+    return root.parse_args(argv)
+
+
 def create(
     capsys: pytest.CaptureFixture[str], data_dir: Path, username: str = "alice", role: str = "admin"
 ) -> tuple[int, str, str]:
@@ -229,11 +237,7 @@ def test_without_password_stdin_the_password_is_prompted_twice(
 
     monkeypatch.setattr("getpass.getpass", getpass)
     monkeypatch.setattr("sys.stdin", Terminal())
-    args = argparse.ArgumentParser()
-    register(args.add_subparsers(dest="command"))
-    parsed = args.parse_args(
-        ["admin", "create-user", "--username", "alice", "--role", "admin", "--data-dir", str(tmp_path)]
-    )
+    parsed = prompted_create(tmp_path)
 
     assert parsed.handler(parsed) == 0
     assert len(prompts) == 2
@@ -247,11 +251,7 @@ def test_mismatched_prompts_are_refused(
     answers = iter([PASSWORD, PASSWORD + "x"])
     monkeypatch.setattr("getpass.getpass", lambda prompt: next(answers))
     monkeypatch.setattr("sys.stdin", Terminal())
-    args = argparse.ArgumentParser()
-    register(args.add_subparsers(dest="command"))
-    parsed = args.parse_args(
-        ["admin", "create-user", "--username", "alice", "--role", "admin", "--data-dir", str(tmp_path)]
-    )
+    parsed = prompted_create(tmp_path)
 
     assert parsed.handler(parsed) == 1
     assert capsys.readouterr().err == "meety admin create-user: the passwords do not match\n"
@@ -278,11 +278,7 @@ def test_ctrl_c_at_the_prompt_is_a_clean_exit(
 
     monkeypatch.setattr("getpass.getpass", interrupted)
     monkeypatch.setattr("sys.stdin", Terminal())
-    args = argparse.ArgumentParser()
-    register(args.add_subparsers(dest="command"))
-    parsed = args.parse_args(
-        ["admin", "create-user", "--username", "alice", "--role", "admin", "--data-dir", str(tmp_path)]
-    )
+    parsed = prompted_create(tmp_path)
 
     assert parsed.handler(parsed) == 1
     assert capsys.readouterr().err == "meety admin create-user: cancelled\n"

@@ -39,9 +39,7 @@ class Clock:
 @pytest.fixture
 def setup(tmp_path: Path) -> Iterator[tuple[TestClient, Gateway, SqliteRequestStore, Clock]]:
     store = SqliteRequestStore(tmp_path / "meety.db")
-    handler.use(
-        Services(store=store, decisions=Decisions(store, NoNotifier(), lambda: NOW), clock=lambda: NOW)
-    )
+    handler.use(Services(store=store, decisions=Decisions(store, NoNotifier(), lambda: NOW)))
     users = UserStore(tmp_path / "admin-users.db")
     users.create("ada", PASSWORD, "admin")
     users.create("vic", PASSWORD, "viewer")

@@ -102,6 +102,20 @@ def book(s: Session, text: str, email: str, yes: str = "yes") -> str:
     return found.group()
 
 
+def take_first_offer(s: Session, email: str, yes: str) -> str:
+    """Click the first offered time (its value is what the button sends), give the e-mail if asked, and
+    confirm the read-back, which must name that time; returns the value."""
+    value = str(s.cards[0]["buttons"][0]["value"])
+    s.say(value)
+    if s.action.get("slotToElicit") == "AttendeeEmail":
+        s.say(email)
+    assert s.action == {"type": "ConfirmIntent"}, s.texts
+    assert value in s.texts[0]
+    s.say(yes)
+    assert s.intent["state"] == "Fulfilled", s.texts
+    return value
+
+
 def test_full_request_in_one_utterance(server: Server, files: Path) -> None:
     s = session(server)
     ask_to_book(s, "book a 30 minute meeting with Jane Doe tomorrow at 10am", "jane@example.com")
@@ -159,15 +173,8 @@ def test_conflict_offers_a_button_that_leads_on(server: Server) -> None:
     assert "already taken" in s.texts[0]
     [card] = s.cards
     assert 1 <= len(card["buttons"]) <= 3
-    value = card["buttons"][0]["value"]
-    s.say(value)
+    value = take_first_offer(s, "alex@example.com", "yes")
     assert s.intent["slots"]["MeetingTime"]["value"]["interpretedValue"] == value
-    if s.action.get("slotToElicit") == "AttendeeEmail":
-        s.say("alex@example.com")
-    assert s.action == {"type": "ConfirmIntent"}, s.texts
-    assert value in s.texts[0]
-    s.say("yes")
-    assert s.intent["state"] == "Fulfilled", s.texts
     assert "pending" in s.texts[0]
 
 
@@ -244,14 +251,7 @@ def test_spanish_conflict_offers_buttons_and_a_click_books(server: Server) -> No
     [card] = s.cards
     assert card["title"] == "Horarios libres"
     assert all(b["text"].startswith("lun ") for b in card["buttons"])
-    value = card["buttons"][0]["value"]
-    s.say(value)
-    if s.action.get("slotToElicit") == "AttendeeEmail":
-        s.say("luis@example.com")
-    assert s.action == {"type": "ConfirmIntent"}, s.texts
-    assert value in s.texts[0]
-    s.say("sí")
-    assert s.intent["state"] == "Fulfilled", s.texts
+    take_first_offer(s, "luis@example.com", "sí")
     assert "pendiente de aprobación" in s.texts[0]
 
 
