@@ -74,8 +74,13 @@ def test_no_generated_request_gets_a_5xx(gateway: tuple[Starlette, str]) -> None
         if mode is GenerationMode.NEGATIVE and operation.path == "/health":
             continue  # no inputs at all: nothing can be made invalid
 
+        # derandomize: the same cases on every run, so CI is reproducible (vary the seed to explore)
         @settings(
-            max_examples=EXAMPLES, deadline=None, suppress_health_check=list(HealthCheck), database=None
+            max_examples=EXAMPLES,
+            deadline=None,
+            suppress_health_check=list(HealthCheck),
+            database=None,
+            derandomize=True,
         )
         @given(case=operation.as_strategy(generation_mode=mode))
         def exercise(case: Any) -> None:
