@@ -7,7 +7,7 @@ PACKAGES := bot intents fulfillment admin_api
 CHROMIUM ?= /usr/bin/chromium
 SUDO     := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test lint typecheck unit browser build clean chat bench-runtime bench-lambda bench-admin
+.PHONY: run test lint typecheck unit browser build clean chat sandbox bench-runtime bench-lambda bench-admin
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -49,6 +49,15 @@ browser:
 	  $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq --no-install-recommends chromium \
 	    || { echo "Cannot install chromium; the browser tests need it (apt-get install chromium)."; exit 1; }; \
 	fi
+
+## make sandbox: the whole local stack with the ops intents answered by an in-process demo AWS account (moto).
+$(VENV)/.sandbox-installed: $(VENV)/.installed
+	$(BIN)/pip install --quiet -e '.[sandbox]'
+	touch $@
+
+sandbox: $(VENV)/.sandbox-installed
+	$(BIN)/meety build --out $(OUT)
+	$(BIN)/meety serve --sandbox --data-dir .meety-sandbox
 
 chat: $(VENV)/.installed
 	$(BIN)/meety chat --debug

@@ -13,6 +13,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from fulfillment.domain import AuditEvent, Request
+from fulfillment.domain.ops_audit import OpsAuditEntry, Outcome
 
 REASON_MAX = 500
 
@@ -46,6 +47,18 @@ class Meeting(BaseModel):
     topic: str | None = None
 
 
+class Backup(BaseModel):
+    targetKind: Literal["rds", "aurora", "dynamodb"] = Field(
+        description="rds: a DB instance; aurora: a DB cluster; dynamodb: a table"
+    )
+    targetName: str = Field(description="the DB instance id, DB cluster id or table name")
+    snapshotId: str | None = Field(
+        default=None, description="the RDS (cluster) snapshot id or the DynamoDB backup ARN, once started"
+    )
+    outcome: str | None = Field(default=None, description="AWS's last status, or why it could not start")
+    percent: int | None = None
+
+
 class DecisionOut(BaseModel):
     by: str
     at: datetime
@@ -63,10 +76,12 @@ class RequestOut(BaseModel):
     expiresAt: datetime | None = None
     decision: DecisionOut | None = None
     meeting: Meeting | None = None
+    backup: Backup | None = None
 
     @classmethod
     def of(cls, request: Request) -> RequestOut:
         meeting = request.meeting
+        backup = request.backup
         return cls(
             id=request.id,
             kind=request.kind,
@@ -94,6 +109,15 @@ class RequestOut(BaseModel):
                 timeZone=meeting.user_zone,
                 durationMinutes=meeting.duration_minutes,
                 topic=meeting.topic,
+            ),
+            backup=None
+            if backup is None
+            else Backup(
+                targetKind=backup.target_kind,
+                targetName=backup.target_name,
+                snapshotId=backup.snapshot_id,
+                outcome=backup.outcome,
+                percent=backup.percent,
             ),
         )
 
@@ -133,6 +157,41 @@ class CalendarOut(BaseModel):
     start: datetime
     end: datetime
     meetings: list[RequestOut]
+
+
+class OpsAuditOut(BaseModel):
+    """One ops turn as admins see it: the verified username, never the token subject or the chat session
+    (those identify a person or a conversation beyond what reviewing the trail needs)."""
+
+    id: str
+    at: datetime
+    intent: str
+    outcome: Outcome
+    actor: str = Field(description="the verified username, or 'anonymous'")
+    channel: str
+    detail: str | None = None
+    request_id: str | None = Field(default=None, description="the request this turn filed, if any")
+
+    @classmethod
+    def of(cls, entry: OpsAuditEntry) -> OpsAuditOut:
+        return cls(
+            id=entry.id,
+            at=entry.at,
+            intent=entry.intent,
+            outcome=entry.outcome,
+            actor=entry.actor,
+            channel=entry.channel,
+            detail=entry.detail,
+            request_id=entry.request_id,
+        )
+
+
+class OpsAuditPageOut(BaseModel):
+    items: list[OpsAuditOut] = Field(description="newest first")
+    cursor: str | None = Field(
+        description="pass as `cursor` for the next page (it carries the window: from/to may be left out); "
+        "null: no more"
+    )
 
 
 class Health(BaseModel):

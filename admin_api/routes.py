@@ -8,8 +8,11 @@ is a 500, and neither shows internals.
 
 from __future__ import annotations
 
+import base64
+import binascii
 import json
 import logging
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -21,6 +24,7 @@ from aws_lambda_powertools.event_handler.exceptions import NotFoundError
 from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
 from aws_lambda_powertools.event_handler.openapi.models import HTTPBearer, Server
 from aws_lambda_powertools.event_handler.openapi.params import Path, Query
+from pydantic import AwareDatetime, BaseModel, ConfigDict
 
 from admin_api.access import DECIDERS, READERS, Forbidden, Unauthenticated, require
 from admin_api.models import (
@@ -28,6 +32,8 @@ from admin_api.models import (
     AuditOut,
     CalendarOut,
     Health,
+    OpsAuditOut,
+    OpsAuditPageOut,
     Problem,
     RejectBody,
     RequestDetail,
@@ -43,11 +49,16 @@ from fulfillment.domain.errors import (
     StoreError,
     TransitionConflict,
 )
+from fulfillment.domain.ops_audit import MAX_WINDOW, OpsAuditLog
 
 log = logging.getLogger("meety.admin_api")
 PREFIX = "/admin/api"
 CHANNEL = "portal"
 CALENDAR_MAX = timedelta(days=92)
+OPS_AUDIT_DEFAULT = timedelta(days=7)
+"""The ops audit window when the caller names no 'from': the week up to 'to' (default: now)."""
+OPS_AUDIT_EARLIEST = datetime(1000, 1, 1, tzinfo=UTC)
+"""Sort keys carry four-digit years; earlier bounds could not be compared with them, so they are refused."""
 ID_PATTERN = r"^[0-9A-HJKMNP-TV-Z]{26}$"
 StatusName = Literal[
     "pending", "approved", "rejected", "cancelled", "expired", "running", "succeeded", "failed"
@@ -56,6 +67,10 @@ StatusName = Literal[
 
 class BadInput(Exception):
     """Well-formed but unacceptable input (HTTP 400): the message says what to change."""
+
+
+class Unavailable(Exception):
+    """A backing service this route needs is missing or failing (HTTP 503): the message is for people."""
 
 
 DESCRIPTION: dict[str, Any] = {
@@ -74,6 +89,8 @@ DESCRIPTION: dict[str, Any] = {
 class Services:
     store: RequestStore
     decisions: Decisions
+    ops_audit: OpsAuditLog | None = None
+    """The bot's ops audit trail; None (a deployment without one) makes GET /ops-audit a 503."""
 
 
 def problem(code: int, message: str, current: str | None = None) -> Response[Any]:
@@ -87,6 +104,46 @@ def _utc(value: datetime) -> datetime:
         return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
     except OverflowError:  # e.g. 0001-01-01T00:00:00+00:01 is before the first representable UTC time
         raise BadInput(f"{value.isoformat()} is out of range") from None
+
+
+def _window(begins: datetime, ends: datetime, longest: timedelta) -> tuple[datetime, datetime]:
+    """``[begins, ends)`` checked: not empty, not reversed, at most ``longest``."""
+    if ends <= begins:
+        raise BadInput("'to' must be after 'from'")
+    if ends - begins > longest:
+        raise BadInput(f"the range may span at most {longest.days} days")
+    return begins, ends
+
+
+_RESUME_CHARS = re.compile(r"[A-Za-z0-9_-]{1,512}")
+
+
+class _Resume(BaseModel):
+    """What GET /ops-audit hands out as ``cursor``: the store's cursor with the window it was issued for.
+
+    The store binds a cursor to its exact ``[since, until)``; carrying the window lets a client page
+    through the default window (the week up to "now") although "now" has moved on since page one.
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    c: str
+    f: AwareDatetime
+    t: AwareDatetime
+
+    def encode(self) -> str:
+        return base64.urlsafe_b64encode(self.model_dump_json().encode()).decode().rstrip("=")
+
+    @classmethod
+    def decode(cls, cursor: str) -> _Resume:
+        """``InvalidCursor`` (400) unless it is a cursor this route handed out (the store checks the rest)."""
+        if not _RESUME_CHARS.fullmatch(cursor):
+            raise InvalidCursor("not a base64url token")
+        try:
+            raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
+            return cls.model_validate_json(raw)
+        except (binascii.Error, ValueError):  # pydantic's ValidationError is a ValueError
+            raise InvalidCursor("not an ops audit cursor") from None
 
 
 def create_resolver(services: Services) -> APIGatewayHttpResolver:
@@ -153,13 +210,61 @@ def create_resolver(services: Services) -> APIGatewayHttpResolver:
         end: Annotated[datetime, Query(alias="to", description="ISO 8601; at most 92 days after from")],
     ) -> CalendarOut:
         require(claims(), READERS)
-        begins, ends = _utc(start), _utc(end)
-        if ends <= begins:
-            raise BadInput("'to' must be after 'from'")
-        if ends - begins > CALENDAR_MAX:
-            raise BadInput("the range may span at most 92 days")
+        begins, ends = _window(_utc(start), _utc(end), CALENDAR_MAX)
         meetings = services.store.approved_meetings(begins, ends)
         return CalendarOut(start=begins, end=ends, meetings=[RequestOut.of(r) for r in meetings])
+
+    def ops_window(
+        start: datetime | None, end: datetime | None, resume: _Resume | None
+    ) -> tuple[datetime, datetime]:
+        """From the query, else the cursor's window, else the week up to now (the routes' one clock)."""
+        if resume is not None:
+            begins = resume.f if start is None else _utc(start)
+            ends = resume.t if end is None else _utc(end)
+            if (begins, ends) != (resume.f, resume.t):
+                raise BadInput("the cursor belongs to another from/to: send the same ones, or none")
+        else:
+            ends = services.decisions.clock() if end is None else _utc(end)
+            try:
+                begins = ends - OPS_AUDIT_DEFAULT if start is None else _utc(start)
+            except OverflowError:
+                raise BadInput(f"{ends.isoformat()} is out of range") from None
+        if begins < OPS_AUDIT_EARLIEST:
+            raise BadInput("'from' may not be before the year 1000")
+        return _window(begins, ends, MAX_WINDOW)
+
+    @app.get("/ops-audit", summary="The bot's ops answers and refusals, newest first", tags=["ops audit"])
+    def ops_audit(
+        start: Annotated[
+            datetime | None,
+            Query(alias="from", description="at or after (ISO 8601, no offset: UTC); default: 'to' - 7 days"),
+        ] = None,
+        end: Annotated[
+            datetime | None,
+            Query(alias="to", description="before; default: now; at most 92 days after 'from'"),
+        ] = None,
+        limit: Annotated[int, Query(ge=1, le=100)] = 50,
+        cursor: Annotated[
+            str | None, Query(max_length=512, description="the previous page's cursor (it keeps its window)")
+        ] = None,
+    ) -> OpsAuditPageOut:
+        require(claims(), READERS)
+        trail = services.ops_audit
+        if trail is None:
+            raise Unavailable("the ops audit log is not configured on this server")
+        resume = None if cursor is None else _Resume.decode(cursor)
+        begins, ends = ops_window(start, end, resume)
+        try:
+            page = trail.recent(
+                since=begins, until=ends, limit=limit, cursor=None if resume is None else resume.c
+            )
+        except InvalidCursor:
+            raise
+        except StoreError as exc:
+            log.error("ops audit failure: %s", type(exc).__name__)
+            raise Unavailable("the ops audit log is unavailable; try again shortly") from None
+        after = None if page.cursor is None else _Resume(c=page.cursor, f=begins, t=ends).encode()
+        return OpsAuditPageOut(items=[OpsAuditOut.of(e) for e in page.items], cursor=after)
 
     @app.get("/openapi.json", include_in_schema=False)
     def openapi() -> Response[str]:
@@ -198,6 +303,9 @@ def _errors(app: APIGatewayHttpResolver) -> None:
     def bad_cursor(exc: InvalidCursor) -> Response[Any]:
         return problem(400, "the cursor is not one this API returned; start again without it")
 
+    def unavailable(exc: Unavailable) -> Response[Any]:
+        return problem(503, str(exc))
+
     def store_down(exc: StoreError) -> Response[Any]:
         log.error("store failure: %s", type(exc).__name__)
         return problem(503, "the request store is unavailable; try again shortly")
@@ -234,6 +342,7 @@ def _errors(app: APIGatewayHttpResolver) -> None:
         (InvalidTransition, invalid),
         (InvalidCursor, bad_cursor),
         (StoreError, store_down),
+        (Unavailable, unavailable),
         (RequestValidationError, invalid_input),
         (Exception, bug),
     ]

@@ -69,7 +69,15 @@ def _runtime_settings(args: argparse.Namespace) -> RuntimeSettings:
 def _serve(args: argparse.Namespace) -> int:
     from bot.serve import serve  # the HTTP stack is only imported when serving
 
-    return serve(_runtime_settings(args))
+    if not args.sandbox:
+        return serve(_runtime_settings(args))
+    from bot.sandbox import sandbox_account
+
+    # every AWS call in this process goes to an in-process moto account seeded with demo resources; the
+    # bot's pipeline and database slot values and the ops allow-lists come from what was seeded
+    with sandbox_account() as sandbox:
+        os.environ.update(sandbox.environ())
+        return serve(_runtime_settings(args), sandbox=sandbox)
 
 
 def _chat(args: argparse.Namespace) -> int:
@@ -139,6 +147,12 @@ def parser() -> argparse.ArgumentParser:
         type=int,
         help="worker threads for turns that call the code hook (default 1: turns are CPU-bound; "
         "raise it when the hook mostly waits on the network)",
+    )
+    serve.add_argument(
+        "--sandbox",
+        action="store_true",
+        help="answer the ops intents from an in-process demo AWS account (moto) seeded with pipelines, "
+        "alarms and databases; needs pip install 'meety[sandbox]'",
     )
     _add_runtime_options(serve)
     serve.set_defaults(handler=_serve)

@@ -21,6 +21,7 @@ from bot.web import SecurityHeaders, WidgetCors, docs_redirect, web_routes
 
 if TYPE_CHECKING:
     from admin_api.local_gateway import Gateway
+    from bot.sandbox import Sandbox
 
 FIRST_ADMIN = "admin"
 SWEEP_INTERVAL_S = 60.0
@@ -72,7 +73,7 @@ def first_run_admin(gateway: Gateway) -> tuple[str, str] | None:
     return FIRST_ADMIN, password
 
 
-def serve(settings: RuntimeSettings) -> int:
+def serve(settings: RuntimeSettings, sandbox: Sandbox | None = None) -> int:
     started = time.perf_counter()
     runtime = build_runtime(settings)
     admin = admin_gateway(settings)
@@ -100,6 +101,10 @@ def serve(settings: RuntimeSettings) -> int:
         hook = f"{runtime.handler.__module__}:{getattr(runtime.handler, '__name__', '?')}"
         print(f"  Code hook:       {hook}")
         print(f"  Requests:        {os.environ.get('MEETY_STORE', 'MEETY_STORE default')}")
+    if sandbox is not None:
+        print(f"  AWS:             sandbox (in-process moto account, {sandbox.region}); nothing reaches AWS")
+        print(f"                   pipelines {', '.join(sandbox.pipelines)}")
+        print(f"                   backup targets {', '.join(str(t) for t in sandbox.backup_targets)}")
     print(f"  Health:          {base}/health")
     print("Press Ctrl-C to stop.", flush=True)
     sweep = None

@@ -6,37 +6,17 @@ Later services add their own settings objects next to this one.
 
 from __future__ import annotations
 
-import re
-from typing import Annotated, Literal
+from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
+from pydantic import ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from bot.errors import SettingsError
-
-BackupKind = Literal["rds", "aurora", "dynamodb"]
-RESOURCE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,254}$")
-
-
-class BackupTarget(BaseModel):
-    """A database an admin may back up: ``rds:orders-db``, ``aurora:analytics``, ``dynamodb:sessions``."""
-
-    model_config = ConfigDict(frozen=True)
-    kind: BackupKind
-    name: str
+from fulfillment.targets import BackupTarget, check_names, parse_backup_targets, split_list
 
 
 def _split(value: object) -> object:
-    if isinstance(value, str):
-        return tuple(part.strip() for part in value.split(",") if part.strip())
-    return value
-
-
-def _resource_names(names: tuple[str, ...], what: str) -> tuple[str, ...]:
-    for name in names:
-        if not RESOURCE_NAME.match(name):
-            raise ValueError(f"{what} '{name}' is not a valid AWS resource name")
-    return names
+    return split_list(value) if isinstance(value, str) else value
 
 
 class BuildSettings(BaseSettings):
@@ -55,27 +35,12 @@ class BuildSettings(BaseSettings):
     @field_validator("pipelines")
     @classmethod
     def _pipeline_names(cls, value: tuple[str, ...]) -> tuple[str, ...]:
-        return _resource_names(value, "pipeline")
+        return check_names(value, "pipeline")
 
     @field_validator("backup_targets", mode="before")
     @classmethod
     def _targets(cls, value: object) -> object:
-        items = _split(value)
-        if not isinstance(items, tuple):
-            return items
-        targets = []
-        for item in items:
-            if not isinstance(item, str):
-                targets.append(item)
-                continue
-            kind, sep, name = item.partition(":")
-            if not sep:
-                raise ValueError(
-                    f"backup target '{item}' must look like rds:NAME, aurora:NAME or dynamodb:NAME"
-                )
-            _resource_names((name,), "backup target")
-            targets.append({"kind": kind, "name": name})
-        return tuple(targets)
+        return parse_backup_targets(value) if isinstance(value, str) else value
 
     def slot_values(self) -> dict[str, tuple[str, ...]]:
         """Values for slot types declared with ``values_from``, by setting name."""

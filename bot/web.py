@@ -20,6 +20,8 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 WEB_ROOT = Path(__file__).resolve().parents[1] / "web_client"
 CONNECT_AWS = "https://*.amazonaws.com"
 """The widget may call Lex and Cognito directly; the portal may call Cognito user pools."""
+DEMO_FILES = ("demo.js", "demo.css")
+"""Files beside ``index.html`` that the demo page loads, served at ``/<name>`` like the page itself."""
 
 
 def content_security_policy(frame_ancestors: str) -> str:
@@ -110,6 +112,8 @@ def web_routes(root: Path = WEB_ROOT) -> list[BaseRoute]:
 
     return [
         Route("/", page(root / "index.html"), methods=["GET", "HEAD"]),
+        # the demo page's own script and styles (its staff sign-in): files, as the CSP allows no inline code
+        *(Route(f"/{name}", page(root / name), methods=["GET", "HEAD"]) for name in DEMO_FILES),
         Route("/admin", to_portal, methods=["GET", "HEAD"]),
         Route("/admin/", page(root / "admin" / "index.html"), methods=["GET", "HEAD"]),
         Route("/api-docs/", page(root / "api-docs" / "index.html"), methods=["GET", "HEAD"]),

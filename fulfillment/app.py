@@ -6,7 +6,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from fulfillment.domain import DynamoRequestStore, RequestStore, SqliteRequestStore
@@ -14,6 +14,9 @@ from fulfillment.domain.decisions import NoNotifier, Notifier
 from fulfillment.scheduling import SchedulingRules
 from fulfillment.settings import FulfillmentSettings
 from fulfillment.texts import Texts
+
+if TYPE_CHECKING:
+    from fulfillment.ops_context import OpsContext
 
 Clock = Callable[[], datetime]
 Recorder = Callable[[str, Mapping[str, str]], None]
@@ -46,6 +49,8 @@ class App:
     """Counts a business event (``RequestsCreated``, ``ValidationReprompt`` with ``Slot``...)."""
     notifier: Notifier = field(default_factory=NoNotifier)
     """Tells a requester by e-mail when their approved meeting is cancelled (the CANCEL invite)."""
+    ops: OpsContext | None = None
+    """AWS clients, token verification and the ops audit for the staff-only intents."""
 
     def now(self) -> datetime:
         now = self.clock()

@@ -8,6 +8,7 @@ message, and the error is logged: a Lambda that raises makes Lex fail the whole 
 
 from __future__ import annotations
 
+import importlib
 import os
 import threading
 from collections.abc import Callable, Mapping
@@ -24,7 +25,7 @@ from fulfillment.intents_meeting import fulfil as schedule_fulfil
 from fulfillment.intents_my_meetings import cancel_dialog, cancel_fulfil, list_meetings
 from fulfillment.logs import masked_logger
 from fulfillment.mail_notifier import MailNotifier
-from fulfillment.settings import load_fulfillment_settings
+from fulfillment.settings import FulfillmentSettings, load_fulfillment_settings
 from fulfillment.texts import Texts
 
 Json = dict[str, Any]
@@ -36,6 +37,21 @@ FALLBACK_INTENT = "FallbackIntent"
 logger = masked_logger(SERVICE)
 metrics = Metrics(namespace=NAMESPACE, service=SERVICE)
 
+
+def staff_only(module: str, function: str) -> IntentHandler:
+    """A staff intent's handler, imported on first use with the ops context built then too.
+
+    Most turns are meeting turns: the ops modules, AWS error translation, token verification and the ops
+    audit (~50 ms of imports) are paid by the first staff turn of a warm Lambda, not by every cold start.
+    """
+
+    def run(app: App, event: Mapping[str, Any]) -> Json:
+        intent_handler: IntentHandler = getattr(importlib.import_module(module), function)
+        return intent_handler(_with_ops(app), event)
+
+    return run
+
+
 ROUTES: dict[tuple[str, str], IntentHandler] = {
     ("ScheduleMeeting", "DialogCodeHook"): schedule_dialog,
     ("ScheduleMeeting", "FulfillmentCodeHook"): schedule_fulfil,
@@ -45,9 +61,17 @@ ROUTES: dict[tuple[str, str], IntentHandler] = {
     ("ListMyMeetings", "FulfillmentCodeHook"): list_meetings,
     ("CancelMeeting", "DialogCodeHook"): cancel_dialog,
     ("CancelMeeting", "FulfillmentCodeHook"): cancel_fulfil,
+    ("DeployStatus", "DialogCodeHook"): staff_only("fulfillment.intents_ops", "deploy_dialog"),
+    ("DeployStatus", "FulfillmentCodeHook"): staff_only("fulfillment.intents_ops", "deploy_fulfil"),
+    ("RecentAlarms", "FulfillmentCodeHook"): staff_only("fulfillment.intents_ops", "alarms_fulfil"),
+    ("TriggerBackup", "DialogCodeHook"): staff_only("fulfillment.intents_backup", "trigger_dialog"),
+    ("TriggerBackup", "FulfillmentCodeHook"): staff_only("fulfillment.intents_backup", "trigger_fulfil"),
+    ("BackupStatus", "FulfillmentCodeHook"): staff_only("fulfillment.intents_backup", "status_fulfil"),
 }
 
 _app: App | None = None
+_settings: FulfillmentSettings | None = None
+"""The settings ``_app`` was built from (None for an app a test injected): the ops context needs them."""
 _texts: Texts | None = None
 _lock = threading.Lock()
 
@@ -62,12 +86,13 @@ def record_metric(name: str, dimensions: Mapping[str, str]) -> None:
 
 
 def _get_app() -> App:
-    global _app
+    global _app, _settings
     with _lock:
         if _app is None:
-            settings = load_fulfillment_settings()
+            settings = _settings = load_fulfillment_settings()
             clock = clock_from(settings)
-            app = build_app(settings, open_store(settings), _get_texts(), clock)
+            store = open_store(settings)
+            app = build_app(settings, store, _get_texts(), clock)
             app = replace(app, notifier=MailNotifier(clock))
             # Powertools' switch for local runs; single_metric ignores it, so honour it here, once
             disabled = os.environ.get("POWERTOOLS_METRICS_DISABLED", "").lower() == "true"
@@ -75,6 +100,24 @@ def _get_app() -> App:
             if settings.tracing:
                 tracing.start(SERVICE)
         return _app
+
+
+def _with_ops(app: App) -> App:
+    """``app`` with its ops context, built once from the settings the app was built from."""
+    global _app
+    if app.ops is not None or _settings is None:
+        return app  # an injected app without ops: the staff intent answers Failed, as for any bug
+    with _lock:
+        if _app is not None and _app.ops is None:
+            from fulfillment.ops_context import build_ops
+
+            _app = replace(_app, ops=build_ops(_settings, _dynamodb_client(_app.store)))
+        return _app if _app is not None else app
+
+
+def _dynamodb_client(store: object) -> Any:
+    """The DynamoDB store's client, reused for the ops audit (one connection pool, one cold start)."""
+    return getattr(store, "client", None)
 
 
 def _get_texts() -> Texts:
@@ -86,8 +129,9 @@ def _get_texts() -> Texts:
 
 def set_app(app: App | None) -> None:
     """Use ``app`` for the next events (tests inject a store and a clock); None rebuilds from the env."""
-    global _app, _texts
+    global _app, _texts, _settings
     with _lock:
+        _settings = None
         _app = replace(app, record=record_metric) if app is not None else None
         _texts = app.texts if app is not None else None
 

@@ -273,7 +273,7 @@ def confirm(turn: Turn, meeting: Meeting, name: str) -> Json:
     }
 
 
-def _idempotency_key(event: Mapping[str, Any], intent: Json, session: str) -> str:
+def idempotency_key(event: Mapping[str, Any], intent: Json, session: str) -> str:
     origin = lex.text(lex.session_state(event).get("originatingRequestId"))
     if origin:
         return f"{session}:{origin}"
@@ -332,7 +332,7 @@ def fulfil(app: App, event: Mapping[str, Any]) -> Json:
             duration_minutes=int(meeting.duration.total_seconds() // 60),
             topic=lex.slot_value(turn.intent, TOPIC_SLOT),
         ),
-        idempotency_key=_idempotency_key(event, turn.intent, session),
+        idempotency_key=idempotency_key(event, turn.intent, session),
         # undecided requests expire after the pending period, or when the meeting would have begun
         expires_at=min(turn.now + app.pending_expiry, meeting.begins),
     )

@@ -53,6 +53,12 @@ def attributes(event: Mapping[str, Any]) -> dict[str, str]:
     return {k: v for k, v in raw.items() if isinstance(k, str) and isinstance(v, str)}
 
 
+def request_attribute(event: Mapping[str, Any], name: str) -> str | None:
+    """One request attribute (sent with this turn only, unlike session attributes), if it is a string."""
+    value = mapping(event.get("requestAttributes")).get(name)
+    return value if isinstance(value, str) else None
+
+
 def slot_values(slot: object) -> tuple[str | None, tuple[str, ...]]:
     """(interpretedValue, resolvedValues) of a scalar slot; (None, ()) when absent or malformed."""
     value = mapping(mapping(slot).get("value"))

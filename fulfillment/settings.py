@@ -15,10 +15,19 @@ from typing import Literal
 from urllib.parse import parse_qsl, urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
 from bot.errors import SettingsError
 from fulfillment.scheduling import SchedulingRules
+from fulfillment.targets import BackupTarget, check_names, parse_backup_targets, split_list
 
 _DAY_NAMES = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 _DYNAMODB_TABLE = re.compile(r"^[A-Za-z0-9_.-]{3,255}$")
@@ -126,6 +135,20 @@ class FulfillmentSettings(BaseModel):
     """``MEETY_TRACING``: X-Ray traces through Powertools' Tracer (adds the X-Ray SDK to the cold start)."""
     clock: datetime | None = None
     """``MEETY_CLOCK``: pin "now" (ISO 8601 with offset) for reproducible local runs; never set in AWS."""
+    data_dir: str = ".meety"
+    """``MEETY_DATA_DIR``: local runs keep the token signing key (and the e-mail outbox) there."""
+    pipelines: str = ""
+    """``MEETY_PIPELINES``: the CodePipeline names staff may ask about, comma-separated."""
+    alarm_prefix: str = Field(default="", max_length=255)
+    """``MEETY_ALARM_PREFIX``: only CloudWatch alarms whose names start with it are reported ("" = all)."""
+    backup_targets: str = ""
+    """``MEETY_BACKUP_TARGETS``: the backup allow-list, ``rds:NAME``, ``aurora:NAME``, ``dynamodb:NAME``."""
+    auth: Literal["local", "cognito"] = "local"
+    """``MEETY_AUTH``: who signs chat tokens: ``local`` (the data dir's key) or ``cognito`` (a user pool)."""
+    cognito_user_pool_id: str | None = None
+    """``MEETY_COGNITO_USER_POOL_ID``: e.g. ``us-east-1_AbC123``; required with ``MEETY_AUTH=cognito``."""
+    cognito_client_ids: str = ""
+    """``MEETY_COGNITO_CLIENT_IDS``: the app client ids whose tokens are accepted, comma-separated."""
 
     @field_validator("clock")
     @classmethod
@@ -169,6 +192,35 @@ class FulfillmentSettings(BaseModel):
             raise ValueError(f"must be at least MEETY_MIN_DURATION_MINUTES ({shortest})")
         return value
 
+    @field_validator("pipelines")
+    @classmethod
+    def _pipelines(cls, value: str) -> str:
+        check_names(split_list(value), "pipeline")
+        return value
+
+    @field_validator("backup_targets")
+    @classmethod
+    def _backup_targets(cls, value: str) -> str:
+        parse_backup_targets(value)
+        return value
+
+    @model_validator(mode="after")
+    def _cognito_complete(self) -> FulfillmentSettings:
+        if self.auth == "cognito" and not (self.cognito_user_pool_id and split_list(self.cognito_client_ids)):
+            raise ValueError(
+                "MEETY_AUTH=cognito needs MEETY_COGNITO_USER_POOL_ID and MEETY_COGNITO_CLIENT_IDS"
+            )
+        return self
+
+    def pipeline_names(self) -> tuple[str, ...]:
+        return split_list(self.pipelines)
+
+    def targets(self) -> tuple[BackupTarget, ...]:
+        return parse_backup_targets(self.backup_targets)
+
+    def client_ids(self) -> tuple[str, ...]:
+        return split_list(self.cognito_client_ids)
+
     def store_location(self) -> StoreLocation:
         return parse_store(self.store)
 
@@ -202,7 +254,8 @@ def load_fulfillment_settings(environ: Mapping[str, str] | None = None) -> Fulfi
         return FulfillmentSettings.model_validate(given)
     except ValidationError as exc:
         details = "; ".join(
-            f"MEETY_{'_'.join(map(str, e['loc'])).upper()}: {e['msg'].removeprefix('Value error, ')}"
+            (f"MEETY_{'_'.join(map(str, e['loc'])).upper()}: " if e["loc"] else "")
+            + e["msg"].removeprefix("Value error, ")
             for e in exc.errors()
         )
         raise SettingsError(f"invalid setting: {details}") from None

@@ -13,6 +13,7 @@ from datetime import datetime
 from typing import Any
 
 from fulfillment.app import Clock, clock_from, open_store
+from fulfillment.backup_runner import BackupRunner
 from fulfillment.domain import RequestStore, expire_due
 from fulfillment.logs import masked_logger
 from fulfillment.settings import load_fulfillment_settings
@@ -20,26 +21,43 @@ from fulfillment.settings import load_fulfillment_settings
 logger = masked_logger("meety-sweeper")
 
 
-def sweep(store: RequestStore, now: datetime) -> int:
+def sweep(store: RequestStore, now: datetime, backups: BackupRunner | None = None) -> int:
+    """Expire undecided requests; with ``backups``, also start approved backups nobody started and settle
+    running ones (the safety net behind the admin API's run-on-approval)."""
     expired = expire_due(store, now)
     if expired:
         logger.info(
             "expired undecided requests", extra={"count": len(expired), "ids": [r.id for r in expired]}
         )
+    if backups is not None:
+        moved = backups.sweep()
+        if moved:
+            logger.info("advanced backups", extra={"count": moved})
     return len(expired)
+
+
+def backup_runner(store: RequestStore, clock: Clock) -> BackupRunner:
+    from fulfillment.ops.clients import AwsClients
+
+    return BackupRunner(store, AwsClients(), clock)
 
 
 def lambda_handler(event: Any, context: Any) -> dict[str, int]:
     settings = load_fulfillment_settings()
-    return {"expired": sweep(open_store(settings), clock_from(settings)())}
+    store = open_store(settings)
+    clock = clock_from(settings)
+    return {"expired": sweep(store, clock(), backup_runner(store, clock))}
 
 
 class PeriodicSweep:
     """Runs ``sweep`` now and then every ``interval`` seconds on a daemon thread until ``stop``."""
 
-    def __init__(self, store: RequestStore, clock: Clock, interval: float = 60.0) -> None:
+    def __init__(
+        self, store: RequestStore, clock: Clock, interval: float = 60.0, backups: BackupRunner | None = None
+    ) -> None:
         self._store = store
         self._clock = clock
+        self._backups = backups
         self._interval = interval
         self._stopping = threading.Event()
         self._thread = threading.Thread(target=self._run, name="meety-sweep", daemon=True)
@@ -48,7 +66,9 @@ class PeriodicSweep:
     @classmethod
     def from_environment(cls, interval: float = 60.0) -> PeriodicSweep:
         settings = load_fulfillment_settings()
-        return cls(open_store(settings), clock_from(settings), interval)
+        store = open_store(settings)
+        clock = clock_from(settings)
+        return cls(store, clock, interval, backup_runner(store, clock))
 
     def start(self) -> PeriodicSweep:
         self._thread.start()
@@ -64,7 +84,7 @@ class PeriodicSweep:
     def _run(self) -> None:
         while not self._stopping.is_set():
             try:
-                sweep(self._store, self._clock())
+                sweep(self._store, self._clock(), self._backups)
             except Exception:
                 logger.exception("the expiry sweep failed; retrying at the next interval")
             self.runs += 1

@@ -196,6 +196,7 @@ def test_openapi_describes_every_route() -> None:
         "/requests/{request_id}/approve",
         "/requests/{request_id}/reject",
         "/calendar",
+        "/ops-audit",
     }
 
 

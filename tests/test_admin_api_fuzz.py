@@ -27,6 +27,8 @@ from admin_api.users import UserStore
 from bot.runtime.http import create_app
 from fulfillment.domain import SqliteRequestStore
 from fulfillment.domain.decisions import Decisions, NoNotifier
+from fulfillment.domain.ops_audit import OpsAuditEntry
+from fulfillment.domain.sqlite_ops_audit import SqliteOpsAudit
 from fulfillment.identity import issue_token, load_or_create_key
 from tests.request_store_support import T0, backup, event, meeting
 from tests.runtime_http_support import EchoRuntime
@@ -46,7 +48,16 @@ def gateway(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Starlett
         if index % 3 == 2:
             store.transition(created.id, "rejected", event("reject", to="rejected"), expected="pending")
     store.create(backup(), event())
-    handler.use(Services(store=store, decisions=Decisions(store, NoNotifier(), lambda: NOW)))
+    audit = SqliteOpsAudit(folder / "meety.db")
+    for index in range(5):
+        at = NOW - timedelta(hours=index)
+        audit.record(
+            OpsAuditEntry.new(
+                at=at, intent="DeployStatus", outcome="answered", actor="ada", subject="u1", channel="web"
+            )
+        )
+    decisions = Decisions(store, NoNotifier(), lambda: NOW)
+    handler.use(Services(store=store, decisions=decisions, ops_audit=audit))
     key = load_or_create_key(folder)
     gate = Gateway(
         handler=handler.lambda_handler,
@@ -58,6 +69,7 @@ def gateway(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Starlett
     token = issue_token(key, "fuzzer", ["admin"], NOW, timedelta(days=1))
     yield create_app(EchoRuntime(), threads=0, extra_routes=gate.routes()), token
     handler.use(None)
+    audit.close()
     store.close()
 
 
@@ -68,7 +80,7 @@ def test_no_generated_request_gets_a_5xx(gateway: tuple[Starlette, str]) -> None
     schema = schemathesis.openapi.from_asgi("/admin/api/openapi.json", app)
     calls: list[int] = []
     operations = [result.ok() for result in schema.get_all_operations()]
-    assert len(operations) == 6
+    assert len(operations) == 7
 
     for operation, mode in itertools.product(operations, (GenerationMode.POSITIVE, GenerationMode.NEGATIVE)):
         if mode is GenerationMode.NEGATIVE and operation.path == "/health":

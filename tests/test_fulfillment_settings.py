@@ -176,3 +176,48 @@ def test_every_bad_value_is_reported(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_direct_construction_validates_too() -> None:
     with pytest.raises(ValidationError, match="not an IANA time zone"):
         FulfillmentSettings(host_timezone="Nowhere")
+
+
+def test_ops_settings_are_read_and_parsed() -> None:
+    settings = load_fulfillment_settings(
+        {
+            "MEETY_PIPELINES": "web-app, payments-api",
+            "MEETY_BACKUP_TARGETS": "rds:orders-db, AURORA:analytics,dynamodb:customer-sessions",
+            "MEETY_AUTH": "cognito",
+            "MEETY_COGNITO_USER_POOL_ID": "us-east-1_AbC123",
+            "MEETY_COGNITO_CLIENT_IDS": "client-a,client-b",
+        }
+    )
+    assert settings.pipeline_names() == ("web-app", "payments-api")
+    assert [str(t) for t in settings.targets()] == [
+        "rds:orders-db",
+        "aurora:analytics",
+        "dynamodb:customer-sessions",
+    ]
+    assert settings.client_ids() == ("client-a", "client-b")
+    defaults = load_fulfillment_settings({})
+    assert (defaults.auth, defaults.pipeline_names(), defaults.targets()) == ("local", (), ())
+
+
+@pytest.mark.parametrize(
+    ("env", "message"),
+    [
+        (
+            {"MEETY_BACKUP_TARGETS": "mysql:orders"},
+            "MEETY_BACKUP_TARGETS: backup target 'mysql:orders' must look like",
+        ),
+        ({"MEETY_BACKUP_TARGETS": "rds:a1,dynamodb:A1"}, "listed twice"),
+        (
+            {"MEETY_PIPELINES": "web app"},
+            "MEETY_PIPELINES: pipeline 'web app' is not a valid AWS resource name",
+        ),
+        ({"MEETY_AUTH": "ldap"}, "MEETY_AUTH"),
+        (
+            {"MEETY_AUTH": "cognito"},
+            "MEETY_AUTH=cognito needs MEETY_COGNITO_USER_POOL_ID and MEETY_COGNITO_CLIENT_IDS",
+        ),
+    ],
+)
+def test_bad_ops_settings_name_the_variable(env: dict[str, str], message: str) -> None:
+    with pytest.raises(SettingsError, match=message.replace("(", r"\(")):
+        load_fulfillment_settings(env)

@@ -105,3 +105,40 @@ def test_a_dynamodb_endpoint_is_used_for_the_client(monkeypatch: pytest.MonkeyPa
 
     assert isinstance(store, DynamoRequestStore)
     assert store._client.meta.endpoint_url == "http://localhost:8000"
+
+
+def test_the_sweeper_lambda_starts_an_approved_backup_nobody_started(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The safety net: an approval whose run-on-approval was lost still gets its one backup."""
+    from fulfillment.domain import BackupDetails
+    from tests.request_store_support import backup
+
+    db = tmp_path / "meety.db"
+    for name, value in {
+        "MEETY_STORE": f"sqlite:///{db}",
+        "MEETY_CLOCK": NOW.isoformat(),
+        "AWS_ACCESS_KEY_ID": "testing",
+        "AWS_SECRET_ACCESS_KEY": "testing",
+        "AWS_DEFAULT_REGION": "us-east-1",
+    }.items():
+        monkeypatch.setenv(name, value)
+    store = SqliteRequestStore(db)
+    details = BackupDetails(target_kind="rds", target_name="orders-db")
+    filed = store.create(backup().model_copy(update={"backup": details}), event())
+    store.transition(filed.id, "approved", event("approved", to="approved"), expected="pending")
+    with mock_aws():
+        rds = boto3.client("rds", region_name="us-east-1")
+        rds.create_db_instance(
+            DBInstanceIdentifier="orders-db",
+            DBInstanceClass="db.t4g.micro",
+            Engine="postgres",
+            AllocatedStorage=20,
+        )
+        sweeper.lambda_handler({}, None)
+        sweeper.lambda_handler({}, None)
+        snapshots = rds.describe_db_snapshots(SnapshotType="manual")["DBSnapshots"]
+    assert [s["DBSnapshotIdentifier"] for s in snapshots] == [f"meety-{filed.id.lower()}"]
+    done = store.get(filed.id)
+    assert done is not None
+    assert done.status == "succeeded"

@@ -288,3 +288,23 @@ def test_moto_happy_path() -> None:
         assert [(a.name, a.reason) for a in report.firing] == [("LambdaErrors", "errors spiked")]
         assert report.firing[0].since is not None
         assert not report.history_available
+
+
+def test_a_prefix_limits_the_answer_to_the_teams_alarms(stubbed: Any) -> None:
+    """``MEETY_ALARM_PREFIX``: AWS filters what fires now; history (which has no filter) is cut here."""
+    client, stubber = stubbed
+    stubber.add_response(
+        "describe_alarms",
+        {"MetricAlarms": [metric_alarm("meety-api-5xx", NOW - timedelta(hours=1))], "CompositeAlarms": []},
+        dict(ALARMS_PARAMS, AlarmNamePrefix="meety-"),
+    )
+    history_page(
+        stubber,
+        [
+            history_item("meety-queue-age", NOW - timedelta(hours=2), "OK", "ALARM"),
+            history_item("billing-cpu", NOW - timedelta(hours=3), "OK", "ALARM"),
+        ],
+    )
+    report = recent_alarms(client, WINDOW, NOW, prefix="meety-")
+    assert [a.name for a in report.firing] == ["meety-api-5xx"]
+    assert [a.name for a in report.recent] == ["meety-queue-age"]

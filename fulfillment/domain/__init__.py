@@ -2,8 +2,8 @@
 
 Public API:
 
-- models: ``Request``, ``Requester``, ``Decision``, ``MeetingDetails``, ``AuditEvent``, ``Kind``, ``Status``,
-  ``HOLDING_STATUSES``, ``check_transition``;
+- models: ``Request``, ``Requester``, ``Decision``, ``MeetingDetails``, ``BackupDetails``, ``AuditEvent``,
+  ``Kind``, ``Status``, ``HOLDING_STATUSES``, ``check_transition``;
 - the port: ``RequestStore``, ``Page``, ``RequestQuery`` (admin listing filters);
 - adapters: ``SqliteRequestStore`` (local), ``DynamoRequestStore`` + ``create_table`` (AWS);
 - expiry: ``expire_due`` (run on a schedule);
@@ -24,6 +24,7 @@ from fulfillment.domain.expiry import expire_due
 from fulfillment.domain.requests import (
     HOLDING_STATUSES,
     AuditEvent,
+    BackupDetails,
     Decision,
     Kind,
     MeetingDetails,
@@ -38,6 +39,7 @@ from fulfillment.domain.store import Page, RequestQuery, RequestStore
 __all__ = [
     "HOLDING_STATUSES",
     "AuditEvent",
+    "BackupDetails",
     "Decision",
     "DynamoRequestStore",
     "InvalidCursor",

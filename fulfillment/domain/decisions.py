@@ -47,6 +47,8 @@ class Decisions:
     store: RequestStore
     notifier: Notifier
     clock: Callable[[], datetime]
+    on_approved: Callable[[Request], object] | None = None
+    """Runs after an approval is durable (the backup runner); like notifying, it never undoes it."""
 
     def approve(self, request_id: str, actor: Actor, reason: str | None = None) -> Request:
         return self._decide(request_id, "approved", actor, reason, expected="pending")
@@ -81,6 +83,12 @@ class Decisions:
             channel=actor.channel,
         )
         decided = self.store.transition(request_id, outcome, audit, expected=expected)
+        if outcome == "approved" and self.on_approved is not None:
+            try:
+                self.on_approved(decided)
+            except Exception:
+                log.exception("%s is approved, but what follows failed; the sweep retries it", request_id)
+            decided = self.store.get(request_id) or decided
         if decided.meeting is not None and _worth_telling(expected, outcome):
             try:
                 self.notifier.notify(decided, outcome)

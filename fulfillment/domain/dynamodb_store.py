@@ -44,6 +44,7 @@ from fulfillment.domain import dynamodb_queries as reads
 from fulfillment.domain.errors import RequestNotFound, SlotTaken, StoreError, TransitionConflict
 from fulfillment.domain.requests import (
     AuditEvent,
+    BackupDetails,
     Request,
     Status,
     check_transition,
@@ -109,6 +110,11 @@ class DynamoRequestStore:
         self._table = table_name
         self._client = client
 
+    @property
+    def client(self) -> DynamoClient:
+        """The boto3 client; the ops audit shares it, so a Lambda opens one connection pool."""
+        return self._client
+
     # -- writes -----------------------------------------------------------------------------------------
 
     def create(self, request: Request, audit: AuditEvent) -> Request:
@@ -140,7 +146,13 @@ class DynamoRequestStore:
         return request
 
     def transition(
-        self, request_id: str, to_status: Status, audit: AuditEvent, *, expected: Status
+        self,
+        request_id: str,
+        to_status: Status,
+        audit: AuditEvent,
+        *,
+        expected: Status,
+        backup: BackupDetails | None = None,
     ) -> Request:
         found = self._get_item(request_id)
         if found is None:
@@ -149,7 +161,7 @@ class DynamoRequestStore:
         if current.status != expected:
             raise TransitionConflict(request_id, expected, current.status)
         check_transition(current.kind, current.status, to_status)
-        updated, stamped = apply_transition(current, to_status, audit)
+        updated, stamped = apply_transition(current, to_status, audit, backup)
         new = self._request_item(updated, version=version + 1)
         items: list[dict[str, Any]] = [
             {

@@ -121,8 +121,26 @@ def parse_utc_key(key: str) -> datetime:
 _KEY_FORMAT = "%Y-%m-%dT%H:%M:%S.%fZ"
 
 
+class BackupDetails(_Frozen):
+    """The backup-specific part of a request: what to back up and, once it runs, what AWS made of it.
+
+    ``snapshot_id`` is the RDS (cluster) snapshot identifier or the DynamoDB backup ARN; it is derived
+    from the request id, which is what lets a retried execution find the backup instead of making another.
+    ``outcome`` is the AWS status last seen (``available``...) or our error kind when the start failed.
+    """
+
+    target_kind: Literal["rds", "aurora", "dynamodb"]
+    target_name: str = Field(min_length=1, max_length=255)
+    snapshot_id: str | None = Field(default=None, max_length=2048)
+    outcome: str | None = Field(default=None, max_length=300)
+    percent: int | None = Field(default=None, ge=0, le=100)
+
+
 class Request(_Frozen):
-    """A meeting or backup request; ``meeting`` is set exactly when ``kind`` is ``"meeting"``."""
+    """A meeting or backup request; ``meeting`` is set exactly when ``kind`` is ``"meeting"``.
+
+    ``backup`` is set for backups filed by the bot; older backup requests may lack it.
+    """
 
     id: str
     kind: Kind
@@ -133,6 +151,7 @@ class Request(_Frozen):
     updated_at: datetime
     decision: Decision | None = None
     meeting: MeetingDetails | None = None
+    backup: BackupDetails | None = None
     idempotency_key: str | None = None
     expires_at: datetime | None = None
 
@@ -151,6 +170,13 @@ class Request(_Frozen):
         kind = info.data.get("kind")
         if (kind == "meeting") != (value is not None):
             raise ValueError("meeting details are required for, and only for, meeting requests")
+        return value
+
+    @field_validator("backup")
+    @classmethod
+    def _backup_matches_kind(cls, value: BackupDetails | None, info: ValidationInfo) -> BackupDetails | None:
+        if value is not None and info.data.get("kind") != "backup":
+            raise ValueError("backup details belong to backup requests only")
         return value
 
     @property

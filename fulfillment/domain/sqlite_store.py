@@ -26,6 +26,7 @@ from pathlib import Path
 from fulfillment.domain.errors import RequestNotFound, SlotTaken, StoreError, TransitionConflict
 from fulfillment.domain.requests import (
     AuditEvent,
+    BackupDetails,
     Request,
     Status,
     check_transition,
@@ -173,7 +174,13 @@ class SqliteRequestStore:
         return None if row is None else Request.model_validate_json(row[0])
 
     def transition(
-        self, request_id: str, to_status: Status, audit: AuditEvent, *, expected: Status
+        self,
+        request_id: str,
+        to_status: Status,
+        audit: AuditEvent,
+        *,
+        expected: Status,
+        backup: BackupDetails | None = None,
     ) -> Request:
         try:
             with self._write() as db:
@@ -184,7 +191,7 @@ class SqliteRequestStore:
                 if current.status != expected:
                     raise TransitionConflict(request_id, expected, current.status)
                 check_transition(current.kind, current.status, to_status)
-                updated, stamped = apply_transition(current, to_status, audit)
+                updated, stamped = apply_transition(current, to_status, audit, backup)
                 # The write lock is held since BEGIN IMMEDIATE, so this status check cannot go stale.
                 db.execute(
                     "UPDATE requests SET status = ?, data = ? WHERE id = ? AND status = ?",

@@ -24,7 +24,16 @@ from datetime import datetime
 from typing import Protocol, get_args
 
 from fulfillment.domain.errors import InvalidCursor
-from fulfillment.domain.requests import AuditEvent, Decision, Kind, Request, Status, parse_utc_key, utc_key
+from fulfillment.domain.requests import (
+    AuditEvent,
+    BackupDetails,
+    Decision,
+    Kind,
+    Request,
+    Status,
+    parse_utc_key,
+    utc_key,
+)
 
 MAX_PAGE = 100
 """Upper bound of ``list_requests``'s ``limit``: one admin page, and a bounded DynamoDB read per call."""
@@ -116,11 +125,18 @@ class RequestStore(Protocol):
     def get(self, request_id: str) -> Request | None: ...
 
     def transition(
-        self, request_id: str, to_status: Status, audit: AuditEvent, *, expected: Status
+        self,
+        request_id: str,
+        to_status: Status,
+        audit: AuditEvent,
+        *,
+        expected: Status,
+        backup: BackupDetails | None = None,
     ) -> Request:
         """Move from ``expected`` to ``to_status`` or raise ``TransitionConflict`` with the current status.
 
         Appends ``audit`` in the same write and frees a meeting's slot when it stops holding it.
+        ``backup`` replaces a backup request's details in the same write (snapshot id, outcome).
         """
         ...
 
@@ -171,13 +187,19 @@ _CURSOR_CHARS = re.compile(r"[A-Za-z0-9_-]{1,512}")
 _SORT_KEY = re.compile(r"(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z)#([^\x00-\x1f\x7f]{1,200})", re.ASCII)
 
 
-def encode_cursor(after: str, query: RequestQuery) -> str:
+class Fingerprinted(Protocol):
+    """What a cursor is tied to: a listing's filters (``RequestQuery``), or the ops audit's window."""
+
+    def fingerprint(self) -> str: ...
+
+
+def encode_cursor(after: str, query: Fingerprinted) -> str:
     """The cursor that resumes ``query`` after the request whose sort key is ``after``."""
     payload = json.dumps({"v": 1, "after": after, "q": query.fingerprint()}, separators=(",", ":"))
     return base64.urlsafe_b64encode(payload.encode()).decode().rstrip("=")
 
 
-def decode_cursor(cursor: str | None, query: RequestQuery) -> str | None:
+def decode_cursor(cursor: str | None, query: Fingerprinted) -> str | None:
     """The sort key a cursor resumes after; ``InvalidCursor`` unless it is exactly what we issue."""
     if cursor is None:
         return None
@@ -207,7 +229,9 @@ def decode_cursor(cursor: str | None, query: RequestQuery) -> str | None:
     return after
 
 
-def apply_transition(current: Request, to_status: Status, audit: AuditEvent) -> tuple[Request, AuditEvent]:
+def apply_transition(
+    current: Request, to_status: Status, audit: AuditEvent, backup: BackupDetails | None = None
+) -> tuple[Request, AuditEvent]:
     """The request after the transition and the audit event as it will be stored (shared by adapters).
 
     Approving or rejecting a pending request records the decision; the audit event is stamped with the
@@ -216,7 +240,12 @@ def apply_transition(current: Request, to_status: Status, audit: AuditEvent) -> 
     decision = current.decision
     if current.status == "pending" and to_status in ("approved", "rejected"):
         decision = Decision(by=audit.actor, at=audit.at, reason=audit.reason)
-    updated = current.model_copy(update={"status": to_status, "updated_at": audit.at, "decision": decision})
+    changes: dict[str, object] = {"status": to_status, "updated_at": audit.at, "decision": decision}
+    if backup is not None:
+        if current.kind != "backup":
+            raise ValueError("backup details belong to backup requests only")
+        changes["backup"] = backup
+    updated = current.model_copy(update=changes)
     stamped = audit.model_copy(
         update={"request_id": current.id, "from_status": current.status, "to_status": to_status}
     )

@@ -13,9 +13,14 @@ Public API:
 - ``verify_token(key, token, now, *, leeway=timedelta(0)) -> Identity``;
 - ``bearer_token(header) -> str``: the token in ``Bearer <jwt>``;
 - errors: ``InvalidToken`` (``.reason``), ``SigningKeyError``; both are ``MeetyError``;
-- constants: ``ISSUER``, ``AUDIENCE``, ``GROUPS_CLAIM``, ``DEFAULT_TTL``, ``KEY_FILE``.
+- constants: ``ISSUER``, ``AUDIENCE``, ``GROUPS_CLAIM``, ``DEFAULT_TTL``, ``KEY_FILE``;
+- chat turns (``fulfillment.identity.chat``): ``identify(event, verifier, now) -> Caller``, ``Caller``,
+  ``TokenVerifier`` (protocol), ``LocalVerifier`` (the data dir's key), ``AUTHORIZATION``;
+- Cognito (``fulfillment.identity.cognito``): ``CognitoVerifier`` (user pool JWKS), ``KeysUnavailable``.
 """
 
+from fulfillment.identity.chat import AUTHORIZATION, Caller, LocalVerifier, TokenVerifier, identify
+from fulfillment.identity.cognito import CognitoVerifier, KeysUnavailable
 from fulfillment.identity.tokens import (
     AUDIENCE,
     DEFAULT_TTL,
@@ -35,16 +40,23 @@ from fulfillment.identity.tokens import (
 
 __all__ = [
     "AUDIENCE",
+    "AUTHORIZATION",
     "DEFAULT_TTL",
     "GROUPS_CLAIM",
     "ISSUER",
     "KEY_FILE",
     "ROLES",
+    "Caller",
+    "CognitoVerifier",
     "Identity",
     "InvalidToken",
+    "KeysUnavailable",
+    "LocalVerifier",
     "Role",
     "SigningKeyError",
+    "TokenVerifier",
     "bearer_token",
+    "identify",
     "issue_token",
     "load_or_create_key",
     "verify_token",

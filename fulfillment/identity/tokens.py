@@ -17,7 +17,7 @@ import contextlib
 import os
 import secrets
 import stat
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -171,7 +171,7 @@ def verify_token(
         raise InvalidToken("missing")
     if len(token) > MAX_TOKEN_CHARS:
         raise InvalidToken("malformed")
-    try:
+    with decoding():
         claims = jwt.decode(
             token,
             key,
@@ -185,21 +185,28 @@ def verify_token(
                 "verify_nbf": False,
             },
         )
+    return _identity(claims, _timestamp(now), leeway.total_seconds())
+
+
+@contextlib.contextmanager
+def decoding() -> Iterator[None]:
+    """PyJWT's errors as ``InvalidToken`` with a short, safe reason (shared by every verifier)."""
+    import jwt
+
+    try:
+        yield
     except jwt.InvalidAlgorithmError as exc:
         raise InvalidToken("algorithm not allowed") from exc
     except jwt.InvalidSignatureError as exc:
         raise InvalidToken("bad signature") from exc
-    except jwt.DecodeError as exc:
-        raise InvalidToken("malformed") from exc
     except jwt.MissingRequiredClaimError as exc:
         raise InvalidToken(f"missing claim {exc.claim}") from exc
     except jwt.InvalidIssuerError as exc:
         raise InvalidToken("wrong issuer") from exc
     except jwt.InvalidAudienceError as exc:
         raise InvalidToken("wrong audience") from exc
-    except jwt.InvalidTokenError as exc:
+    except jwt.PyJWTError as exc:  # DecodeError and the rest: nothing more useful to say
         raise InvalidToken("malformed") from exc
-    return _identity(claims, _timestamp(now), leeway.total_seconds())
 
 
 def bearer_token(header: str | None) -> str:

@@ -77,26 +77,39 @@ class AlarmReport:
         return not self.firing and not self.recent
 
 
-def recent_alarms(client: CloudWatchClient, window: timedelta, now: datetime) -> AlarmReport:
-    """Alarms firing at ``now`` plus those that fired in ``[now - window, now]``; raises ``OpsError``."""
+def recent_alarms(
+    client: CloudWatchClient, window: timedelta, now: datetime, prefix: str = ""
+) -> AlarmReport:
+    """Alarms firing at ``now`` plus those that fired in ``[now - window, now]``; raises ``OpsError``.
+
+    ``prefix`` (``MEETY_ALARM_PREFIX``) limits the answer to the team's alarms: ``describe_alarms`` takes
+    it as ``AlarmNamePrefix``; the history API has no such filter, so its items are filtered here.
+    """
     if now.tzinfo is None:
         raise ValueError("now must be timezone-aware")
-    firing = sorted(_firing(client), key=lambda a: (a.since is not None, a.since or now), reverse=True)
+    firing = sorted(
+        _firing(client, prefix), key=lambda a: (a.since is not None, a.since or now), reverse=True
+    )
     firing_names = {a.name for a in firing}
     try:
         items = list(_history(client, now - window, now))
     except (OpsUnsupported, OpsAccessDenied):
         return AlarmReport(tuple(firing), (), window, now, history_available=False)
-    recent = [a for a in transitions_to_alarm(items) if a.name not in firing_names]
+    recent = [
+        a for a in transitions_to_alarm(items) if a.name not in firing_names and a.name.startswith(prefix)
+    ]
     recent.sort(key=lambda a: a.fired_at, reverse=True)
     return AlarmReport(tuple(firing), tuple(recent), window, now)
 
 
-def _firing(client: CloudWatchClient) -> list[FiringAlarm]:
+def _firing(client: CloudWatchClient, prefix: str) -> list[FiringAlarm]:
     paginator = client.get_paginator("describe_alarms")
     alarms: list[FiringAlarm] = []
+    filters: dict[str, Any] = {"StateValue": "ALARM", "AlarmTypes": ALARM_TYPES}
+    if prefix:
+        filters["AlarmNamePrefix"] = prefix
     with aws_errors("DescribeAlarms"):
-        for page in paginator.paginate(StateValue="ALARM", AlarmTypes=ALARM_TYPES):
+        for page in paginator.paginate(**filters):
             for key in ("MetricAlarms", "CompositeAlarms", "LogAlarms"):
                 for alarm in page.get(key) or []:
                     if alarm.get("StateValue", "ALARM") != "ALARM":

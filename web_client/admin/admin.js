@@ -11,6 +11,7 @@ import { restoreSession } from "./auth.js";
 import { loadConfig } from "./config.js";
 import { closeDialog, onDecide, onDialogClosed } from "./dialog.js";
 import { $, ZONE, addDays, showProblem } from "./dom.js";
+import { loadOpsAudit, mountOpsAudit } from "./ops-audit.js";
 import { navigate, refreshView, registerLoaders, route, showSignIn, showView } from "./router.js";
 import { weekHash } from "./routes.js";
 import { endSession, onSignIn, startSession } from "./session.js";
@@ -21,7 +22,7 @@ import { loadQueue, onFilters, onPage } from "./views-queue.js";
 
 const REFRESH_MS = 30_000;
 
-registerLoaders({ queue: loadQueue, detail: loadDetail, calendar: loadCalendar });
+registerLoaders({ queue: loadQueue, detail: loadDetail, calendar: loadCalendar, "ops-audit": loadOpsAudit });
 
 // ---------------------------------------------------------------- periodic refresh
 
@@ -39,6 +40,7 @@ function onVisibility() {
 // ---------------------------------------------------------------- start
 
 function wire() {
+  mountOpsAudit();
   $("signin-form").addEventListener("submit", onSignIn);
   $("sign-out").addEventListener("click", () => endSession("You have signed out."));
   $("filters").addEventListener("submit", onFilters);

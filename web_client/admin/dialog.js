@@ -2,6 +2,7 @@
 // reason, the API's answer shown in it or on the page, and focus back where the user was.
 
 import { api, messageOf } from "./api.js";
+import { backupTarget } from "./backups.js";
 import { $, announce, formatRange, showProblem } from "./dom.js";
 import { viewTitle, withFocusKey } from "./focus.js";
 import { refreshView } from "./router.js";
@@ -11,7 +12,10 @@ const REASON_MAX = 500;
 
 function describe(request) {
   const who = request.requester?.displayName ?? "unknown";
-  if (!request.meeting) return `Backup requested by ${who}.`;
+  if (!request.meeting) {
+    const target = request.backup ? ` of ${backupTarget(request.backup)}` : "";
+    return `Backup${target} requested by ${who}. Approving runs it once, at once.`;
+  }
   return `Meeting with ${request.meeting.attendeeName}, ${formatRange(request.meeting.start, request.meeting.end)}, requested by ${who}.`;
 }
 

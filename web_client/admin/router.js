@@ -8,7 +8,7 @@ import { viewTitle } from "./focus.js";
 import { parseRoute } from "./routes.js";
 import { SessionEnded, state } from "./state.js";
 
-const VIEWS = ["signin", "queue", "detail", "calendar"];
+const VIEWS = ["signin", "queue", "detail", "calendar", "ops-audit"];
 
 export function showView(name) {
   for (const view of VIEWS) show($(`view-${view}`), view === name);
@@ -30,7 +30,7 @@ export function showSignIn(message) {
   $("signin-username").focus();
 }
 
-/** ``{queue, detail, calendar}``: ``(load, quiet) => Promise`` each, to show the current route's data. */
+/** ``{queue, detail, calendar, "ops-audit"}``: ``(load, quiet) => Promise`` each, to show the current route's data. */
 const loaders = {};
 
 export function registerLoaders(given) {

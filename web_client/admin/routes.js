@@ -1,5 +1,6 @@
 // The routes in the URL hash, parsed and built: ``#/queue?status=...``, ``#/requests/<id>``,
-// ``#/calendar?week=YYYY-MM-DD``. Everything read from the hash is checked, as anyone can write a link.
+// ``#/calendar?week=YYYY-MM-DD``, ``#/ops-audit?limit=N`` (ops-audit.js checks its own query).
+// Everything read from the hash is checked, as anyone can write a link.
 
 import { parseYmd, ymd } from "./dom.js";
 import { ID_PATTERN, STATUSES } from "./state.js";
@@ -15,6 +16,7 @@ export function parseRoute() {
   const [first, second] = path.split("/");
   if (first === "requests" && ID_PATTERN.test(second ?? "")) return { view: "detail", id: second };
   if (first === "calendar") return { view: "calendar", week: parseYmd(params.get("week")) };
+  if (first === "ops-audit") return { view: "ops-audit", query: params };
   return { view: "queue", filters: filtersFrom(params) };
 }
 

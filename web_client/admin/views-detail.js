@@ -3,6 +3,7 @@
 
 import { canDecide } from "./auth.js";
 import { api, messageOf } from "./api.js";
+import { backupTarget } from "./backups.js";
 import { $, ZONE, announce, formatRange, h, showProblem, timeElement } from "./dom.js";
 import { keepingFocus } from "./focus.js";
 import { actionsFor, badge, cell } from "./parts.js";
@@ -24,13 +25,18 @@ export async function loadDetail(load, quiet) {
 }
 
 function renderDetail(request) {
-  const title = request.meeting ? `Meeting with ${request.meeting.attendeeName}` : "Backup request";
+  const title = request.meeting
+    ? `Meeting with ${request.meeting.attendeeName}`
+    : request.backup
+      ? `Backup of ${backupTarget(request.backup)}`
+      : "Backup request";
   $("detail-title").textContent = title;
   $("detail-body").replaceChildren(
     h("div", { id: "detail-summary", class: "visually-hidden" }, title),
     h("div", { class: "actions detail-actions" }, ...decisionButtons(request)),
     section("Request", fields(requestFields(request))),
     request.meeting ? section("Meeting", fields(meetingFields(request.meeting))) : null,
+    request.backup ? section("Backup", fields(backupFields(request.backup))) : null,
     section("Decision", request.decision ? fields(decisionFields(request.decision)) : h("p", {}, "Not decided yet.")),
     section("Audit trail", auditTable(request.audit ?? [])),
   );
@@ -66,6 +72,15 @@ function requestFields(request) {
     ["Updated", timeElement(request.updatedAt)],
     ["Expires", request.expiresAt ? timeElement(request.expiresAt) : null],
     ["Id", h("code", {}, request.id)],
+  ];
+}
+
+function backupFields(backup) {
+  return [
+    ["Database", backupTarget(backup)],
+    ["Snapshot", backup.snapshotId ? h("code", {}, backup.snapshotId) : "not started"],
+    ["AWS status", backup.outcome],
+    ["Progress", typeof backup.percent === "number" ? `${backup.percent}%` : null],
   ];
 }
 

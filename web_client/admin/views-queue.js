@@ -1,6 +1,7 @@
 // The requests view: filters (kept in the hash), the table of requests newest first, and paging
 // over the API's cursor, with a stack of the cursors seen so Previous needs no extra call.
 
+import { backupTarget } from "./backups.js";
 import { api, messageOf } from "./api.js";
 import { $, announce, formatRange, h, plural, show, showProblem, timeElement } from "./dom.js";
 import { keepingFocus, viewTitle } from "./focus.js";
@@ -104,7 +105,7 @@ function openFromRow(event, id) {
 function summaryOf(request) {
   const kind = h("span", { class: "kind" }, request.kind === "backup" ? "Backup" : "Meeting");
   const meeting = request.meeting;
-  if (!meeting) return [kind, " ", h("span", {}, "Database backup")];
+  if (!meeting) return [kind, " ", h("span", {}, request.backup ? `of ${backupTarget(request.backup)}` : "of a database")];
   return [
     kind,
     " with ",
