@@ -7,7 +7,7 @@ PACKAGES := bot intents fulfillment admin_api
 CHROMIUM ?= /usr/bin/chromium
 SUDO     := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test lint typecheck unit browser build clean chat sandbox bench-runtime bench-lambda bench-admin
+.PHONY: run test lint typecheck unit browser build clean chat sandbox bench-runtime bench-lambda bench-admin bench-packages
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -72,6 +72,10 @@ bench-lambda: $(VENV)/.dev-installed
 
 bench-admin: $(VENV)/.installed
 	$(BIN)/python bench/admin_api.py --record
+
+## make bench-packages: the Lambda zips' sizes against the 10 MB budget.
+bench-packages: $(VENV)/.installed
+	$(BIN)/python bench/lambda_packages.py
 
 clean:
 	rm -rf $(VENV) build .pytest_cache .mypy_cache .ruff_cache

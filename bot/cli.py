@@ -16,6 +16,7 @@ from pathlib import Path
 
 from admin_api.cli_users import register as register_admin_commands
 from bot.build import compile_project, write_build
+from bot.deploy.cli import register as register_deploy_commands
 from bot.errors import InvalidBot, MeetyError
 from bot.inspect import summarize
 from bot.lexjson import load_package
@@ -167,6 +168,7 @@ def parser() -> argparse.ArgumentParser:
     _add_runtime_options(chat)
     chat.set_defaults(handler=_chat)
     register_admin_commands(commands)
+    register_deploy_commands(commands)
     return root
 
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from fulfillment.domain import AuditEvent, BackupDetails, Request, RequestQuery, RequestStore, Status
 from fulfillment.domain.errors import TransitionConflict
@@ -28,6 +28,13 @@ from fulfillment.ops.backups import (
 )
 from fulfillment.targets import BackupTarget
 
+RESTART_AFTER = timedelta(minutes=10)
+"""How long a running backup AWS does not know may stay so before it is started again (under its name).
+
+Long enough for DynamoDB's ``ListBackups`` (how a backup is found before its ARN is recorded) to show a
+backup just created, so a lagging listing never leads to a second backup; short enough that a crashed
+executor's backup still starts within one sweep or two.
+"""
 ACTOR = "system:backup"
 CHANNEL = "system"
 log = logging.getLogger("meety.backups")
@@ -61,11 +68,13 @@ class BackupRunner:
         if request.kind == "backup":
             self.run(request.id)
 
-    def refresh(self, request: Request) -> tuple[Request, BackupProgress | None]:
+    def refresh(self, request: Request, *, restart: bool = True) -> tuple[Request, BackupProgress | None]:
         """A running backup's progress from AWS, closing the request when AWS says it is done.
 
-        A running request whose backup AWS does not know was interrupted between the transition and the
-        call (or the call timed out before AWS saw it): it is started now, under the same name.
+        A running request whose backup AWS still does not know ``RESTART_AFTER`` later was interrupted
+        between the transition and the call (or the call timed out before AWS saw it): with ``restart``
+        (the sweep) it is started now, under the same name. The chat's BackupStatus only reads: its role
+        may not create backups, and a user asking must never be what starts one.
         """
         if request.status != "running" or request.backup is None:
             return request, None
@@ -76,8 +85,9 @@ class BackupRunner:
             log.warning("could not read backup %s: %s", request.id, exc)
             return request, None
         if progress is None:
-            restarted = self._start(request)
-            return restarted, None
+            if restart and self.clock() - request.updated_at >= RESTART_AFTER:
+                return self._start(request), None
+            return request, None
         return self._settle(request, progress), progress
 
     def sweep(self, limit: int = 50) -> int:

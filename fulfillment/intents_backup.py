@@ -118,7 +118,7 @@ def status_fulfil(turn: StaffTurn) -> Json:
     for request in mine[:MAX_LISTED]:
         percent: int | None = None
         if request.status == "running":
-            request, progress = runner.refresh(request)
+            request, progress = runner.refresh(request, restart=False)
             percent = progress.percent if progress is not None else None
         lines.append(_line(turn, request, percent))
     if len(mine) > MAX_LISTED:

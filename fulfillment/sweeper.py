@@ -12,13 +12,20 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
+from aws_lambda_powertools import Metrics
+from aws_lambda_powertools.metrics import MetricUnit
+
 from fulfillment.app import Clock, clock_from, open_store
 from fulfillment.backup_runner import BackupRunner
 from fulfillment.domain import RequestStore, expire_due
 from fulfillment.logs import masked_logger
 from fulfillment.settings import load_fulfillment_settings
 
-logger = masked_logger("meety-sweeper")
+SERVICE = "meety-sweeper"
+QUEUE_AGE_METRIC = "PendingQueueAge"
+"""Seconds the oldest pending request has waited (0 when none): the stack alarms when it grows too old."""
+logger = masked_logger(SERVICE)
+metrics = Metrics(namespace="Meety", service=SERVICE)
 
 
 def sweep(store: RequestStore, now: datetime, backups: BackupRunner | None = None) -> int:
@@ -36,17 +43,27 @@ def sweep(store: RequestStore, now: datetime, backups: BackupRunner | None = Non
     return len(expired)
 
 
+def queue_age(store: RequestStore, now: datetime) -> float:
+    """How long, in seconds, the oldest pending request has been waiting for a decision."""
+    oldest = store.oldest("pending")
+    return 0.0 if oldest is None else max(0.0, (now - oldest.created_at).total_seconds())
+
+
 def backup_runner(store: RequestStore, clock: Clock) -> BackupRunner:
     from fulfillment.ops.clients import AwsClients
 
     return BackupRunner(store, AwsClients(), clock)
 
 
-def lambda_handler(event: Any, context: Any) -> dict[str, int]:
+@metrics.log_metrics
+def lambda_handler(event: Any, context: Any) -> dict[str, float]:
     settings = load_fulfillment_settings()
     store = open_store(settings)
     clock = clock_from(settings)
-    return {"expired": sweep(store, clock(), backup_runner(store, clock))}
+    expired = sweep(store, clock(), backup_runner(store, clock))
+    age = queue_age(store, clock())
+    metrics.add_metric(name=QUEUE_AGE_METRIC, unit=MetricUnit.Seconds, value=age)
+    return {"expired": expired, "pending_age_seconds": age}
 
 
 class PeriodicSweep:

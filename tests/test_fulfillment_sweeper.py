@@ -36,10 +36,11 @@ def test_the_sweeper_lambda_expires_due_requests(tmp_path: Path, monkeypatch: py
     store = SqliteRequestStore(db)
     due, fresh = file_two(store)
 
-    assert sweeper.lambda_handler({"source": "aws.events", "detail-type": "Scheduled Event"}, None) == {
-        "expired": 1
-    }
-    assert sweeper.lambda_handler({}, None) == {"expired": 0}
+    assert (
+        sweeper.lambda_handler({"source": "aws.events", "detail-type": "Scheduled Event"}, None)["expired"]
+        == 1
+    )
+    assert sweeper.lambda_handler({}, None)["expired"] == 0
     assert store.get(due).status == "expired"  # type: ignore[union-attr]
     assert store.get(fresh).status == "pending"  # type: ignore[union-attr]
 
@@ -142,3 +143,26 @@ def test_the_sweeper_lambda_starts_an_approved_backup_nobody_started(
     done = store.get(filed.id)
     assert done is not None
     assert done.status == "succeeded"
+
+
+def test_the_sweeper_lambda_reports_the_pending_queue_age(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The stack's queue-age alarm reads this EMF metric: the oldest pending request's wait, in seconds."""
+    import json
+
+    db = tmp_path / "meety.db"
+    monkeypatch.setenv("MEETY_STORE", f"sqlite:///{db}")
+    monkeypatch.setenv("MEETY_CLOCK", NOW.isoformat())
+    monkeypatch.delenv("POWERTOOLS_METRICS_DISABLED", raising=False)
+    store = SqliteRequestStore(db)
+    assert sweeper.lambda_handler({}, None)["pending_age_seconds"] == 0
+    waiting = meeting(T0).model_copy(update={"created_at": NOW - timedelta(hours=30), "expires_at": None})
+    store.create(waiting, event())
+    capsys.readouterr()
+    assert sweeper.lambda_handler({}, None)["pending_age_seconds"] == 30 * 3600
+    lines = [json.loads(line) for line in capsys.readouterr().out.splitlines() if '"_aws"' in line]
+    (emf,) = [line for line in lines if sweeper.QUEUE_AGE_METRIC in line]
+    assert emf[sweeper.QUEUE_AGE_METRIC] == [30 * 3600]
+    assert emf["_aws"]["CloudWatchMetrics"][0]["Namespace"] == "Meety"
+    assert emf["service"] == "meety-sweeper"

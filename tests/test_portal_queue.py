@@ -147,6 +147,9 @@ def test_approve_records_ada_on_the_portal_and_fills_the_calendar(portal: Portal
     shot(page, "approved")
 
     page.get_by_role("link", name="Calendar").click()
+    this_monday = next_monday() - timedelta(days=7)
+    title = f"Week of {this_monday:%a, %b} {this_monday.day}, {this_monday.year}"
+    expect(page.locator("#calendar-title")).to_have_text(title)  # this week shown before moving on
     page.get_by_role("button", name="Next week").click()
     wednesday = page.locator("#calendar-days > li").nth(2)
     expect(wednesday).to_contain_text("Grace Hopper")

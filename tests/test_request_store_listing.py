@@ -378,3 +378,19 @@ def test_sqlite_listings_walk_an_index_and_never_sort(tmp_path: Path) -> None:
         assert "USING INDEX" in step, step
         assert "TEMP B-TREE" not in step, step
     store.close()
+
+
+def test_oldest_is_the_longest_waiting_in_a_status(store: RequestStore) -> None:
+    """The queue-age metric's one read: the oldest pending request, whatever was filed after it."""
+    assert store.oldest("pending") is None
+    first = add(store, backup(created=T0 - timedelta(days=2)))
+    add(store, backup(created=T0 - timedelta(days=1)))
+    decided = add(store, backup(created=T0 - timedelta(days=3)))
+    decide(store, decided, "approved")  # older, but no longer waiting
+    add(store, backup(created=T0))
+    oldest = store.oldest("pending")
+    assert oldest is not None
+    assert oldest.id == first.id
+    approved = store.oldest("approved")
+    assert approved is not None
+    assert approved.id == decided.id

@@ -19,6 +19,12 @@
   const $ = (id) => document.getElementById(id);
   const form = $("staff-signin");
   if (!form) return;
+  if (document.querySelector("script[data-identity-pool-id]")) {
+    // deployed to AWS (`meety deploy` set the widget to Lex + Cognito): there is no local login; a page
+    // embedding the widget passes its users' Cognito tokens with `data-token-provider` instead
+    form.closest("section")?.setAttribute("hidden", "");
+    return;
+  }
   const fields = $("staff-fields");
   const username = $("staff-username");
   const password = $("staff-password");

@@ -211,6 +211,19 @@ class DynamoRequestStore:
         check_page_limit(limit, maximum=None)
         return reads.list_requests(self._call, self._table, RequestQuery(status=status), limit, cursor)
 
+    def oldest(self, status: Status) -> Request | None:
+        resp = self._call(
+            "query",
+            TableName=self._table,
+            IndexName="gsi1",
+            KeyConditionExpression="gsi1pk = :p",
+            ExpressionAttributeValues={":p": wire.s(wire.status_partition(status))},
+            ScanIndexForward=True,
+            Limit=1,
+        )
+        items = resp.get("Items") or []
+        return Request.model_validate_json(items[0]["data"]["S"]) if items else None
+
     def list_requests(self, query: RequestQuery, limit: int = 50, cursor: str | None = None) -> Page:
         check_page_limit(limit)
         return reads.list_requests(self._call, self._table, query, limit, cursor)

@@ -215,6 +215,13 @@ class SqliteRequestStore:
         check_page_limit(limit, maximum=None)
         return self._list(RequestQuery(status=status), limit, cursor)
 
+    def oldest(self, status: Status) -> Request | None:
+        with self._read() as db:
+            row = db.execute(
+                "SELECT data FROM requests WHERE status = ? ORDER BY sort_key LIMIT 1", (status,)
+            ).fetchone()
+        return None if row is None else Request.model_validate_json(row[0])
+
     def list_requests(self, query: RequestQuery, limit: int = 50, cursor: str | None = None) -> Page:
         check_page_limit(limit)
         return self._list(query, limit, cursor)

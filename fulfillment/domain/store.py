@@ -152,6 +152,10 @@ class RequestStore(Protocol):
         """
         ...
 
+    def oldest(self, status: Status) -> Request | None:
+        """The request longest in ``status`` (the queue-age metric): one indexed read, oldest first."""
+        ...
+
     def list_requests(self, query: RequestQuery, limit: int = 50, cursor: str | None = None) -> Page:
         """Requests matching ``query``, newest first by ``sort_key``, ``limit`` (1..``MAX_PAGE``) at a time.
 
