@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 import uvicorn
 from starlette.middleware import Middleware
+from starlette.routing import BaseRoute
 
 from bot.compose import PROJECT_CODE_HOOK, build_runtime, use_default_store
 from bot.runtime.events import TEST_ALIAS_ID
@@ -60,6 +61,24 @@ def admin_gateway(settings: RuntimeSettings) -> Gateway:
     )
 
 
+def slack_app_routes() -> list[BaseRoute]:
+    """``/slack/events`` and ``/slack/interactions``: they answer 404 until a signing secret is set."""
+    from admin_api.slack.local_routes import slack_routes
+
+    return slack_routes()
+
+
+def announce_in_slack() -> None:
+    """New requests filed by the project's code hook go to the Slack admins channel, when one is set."""
+    if not (os.environ.get("MEETY_SLACK_BOT_TOKEN") and os.environ.get("MEETY_SLACK_ADMIN_CHANNEL")):
+        return
+    from admin_api.slack.approvals import Announcer
+    from admin_api.slack.settings import load_slack_settings
+    from fulfillment.handler import use_announcer
+
+    use_announcer(Announcer(load_slack_settings()))
+
+
 def _stop(signum: int, frame: object) -> None:
     raise SystemExit(0)
 
@@ -81,6 +100,8 @@ def serve(settings: RuntimeSettings, sandbox: Sandbox | None = None) -> int:
     sock = bind(settings.host, settings.port)
     host, port = sock.getsockname()[:2]
     base = f"http://{host}:{port}"
+    # the Slack app (loaded on its first request) sends DMs to this very runtime unless told otherwise
+    os.environ.setdefault("MEETY_SLACK_LEX_ENDPOINT", base)
     locales = ", ".join(loc.locale_id for loc in runtime.bot.locales)
     ready = time.perf_counter() - started
     print(f"Meety: bot {runtime.bot.name} (id {runtime.bot_id}; locales {locales}) ready in {ready:.2f}s")
@@ -105,8 +126,12 @@ def serve(settings: RuntimeSettings, sandbox: Sandbox | None = None) -> int:
         print(f"  AWS:             sandbox (in-process moto account, {sandbox.region}); nothing reaches AWS")
         print(f"                   pipelines {', '.join(sandbox.pipelines)}")
         print(f"                   backup targets {', '.join(str(t) for t in sandbox.backup_targets)}")
+    if os.environ.get("MEETY_SLACK_SIGNING_SECRET"):
+        print(f"  Slack app:       {base}/slack/events and {base}/slack/interactions (see docs/slack.md)")
     print(f"  Health:          {base}/health")
     print("Press Ctrl-C to stop.", flush=True)
+    if hook == PROJECT_CODE_HOOK:
+        announce_in_slack()
     sweep = None
     if runtime.handler is not None and hook == PROJECT_CODE_HOOK:
         # the project's Lambda files requests: expire undecided ones, as the scheduled sweeper does in AWS
@@ -118,7 +143,7 @@ def serve(settings: RuntimeSettings, sandbox: Sandbox | None = None) -> int:
     app = create_app(
         runtime,
         threads=settings.hook_threads if runtime.handler is not None else 0,
-        extra_routes=[*docs_redirect(), *admin.routes(), *web_routes()],
+        extra_routes=[*docs_redirect(), *admin.routes(), *slack_app_routes(), *web_routes()],
         middleware=[
             Middleware(WidgetCors, origins=settings.widget_origins),
             Middleware(SecurityHeaders, frame_ancestors=settings.frame_ancestors),

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from fulfillment.domain import DynamoRequestStore, RequestStore, SqliteRequestStore
+from fulfillment.domain import DynamoRequestStore, Request, RequestStore, SqliteRequestStore
 from fulfillment.domain.decisions import NoNotifier, Notifier
 from fulfillment.scheduling import SchedulingRules
 from fulfillment.settings import FulfillmentSettings
@@ -51,6 +51,8 @@ class App:
     """Tells a requester by e-mail when their approved meeting is cancelled (the CANCEL invite)."""
     ops: OpsContext | None = None
     """AWS clients, token verification and the ops audit for the staff-only intents."""
+    announce: Callable[[Request], None] = field(default=lambda request: None)
+    """Tells the admins a request was filed (the Slack app's admins channel); never raises."""
 
     def now(self) -> datetime:
         now = self.clock()

@@ -20,12 +20,14 @@ from aws_lambda_powertools.metrics import MetricUnit, single_metric
 
 from fulfillment import lex, tracing
 from fulfillment.app import LOCALES_DIR, App, build_app, clock_from, open_store
+from fulfillment.domain import Request
 from fulfillment.intents_meeting import dialog as schedule_dialog
 from fulfillment.intents_meeting import fulfil as schedule_fulfil
 from fulfillment.intents_my_meetings import cancel_dialog, cancel_fulfil, list_meetings
 from fulfillment.logs import masked_logger
 from fulfillment.mail_notifier import MailNotifier
 from fulfillment.settings import FulfillmentSettings, load_fulfillment_settings
+from fulfillment.slack_replies import for_channel
 from fulfillment.texts import Texts
 
 Json = dict[str, Any]
@@ -93,13 +95,29 @@ def _get_app() -> App:
             clock = clock_from(settings)
             store = open_store(settings)
             app = build_app(settings, store, _get_texts(), clock)
-            app = replace(app, notifier=MailNotifier(clock))
+            app = replace(app, notifier=MailNotifier(clock), announce=_announce)
             # Powertools' switch for local runs; single_metric ignores it, so honour it here, once
             disabled = os.environ.get("POWERTOOLS_METRICS_DISABLED", "").lower() == "true"
             _app = replace(app, record=(lambda name, dimensions: None) if disabled else record_metric)
             if settings.tracing:
                 tracing.start(SERVICE)
         return _app
+
+
+def announce_nowhere(request: Request) -> None:
+    """Without the Slack app, new requests wait in the portal's queue."""
+
+
+_announce: Callable[[Request], None] = announce_nowhere
+
+
+def use_announcer(announce: Callable[[Request], None]) -> None:
+    """Tell the admins about new requests through ``announce`` (``meety serve`` wires the Slack app's)."""
+    global _announce, _app
+    with _lock:
+        _announce = announce
+        if _app is not None:
+            _app = replace(_app, announce=announce)
 
 
 def _with_ops(app: App) -> App:
@@ -172,6 +190,7 @@ def lambda_handler(event: Any, context: Any) -> Json:
             raise TypeError(f"the event is a {type(event).__name__}, not an object")
         with tracing.segment(lex.intent_name(event), lex.text(event.get("invocationSource"))):
             reply = route(app, event)
+        reply = for_channel(event, reply)  # Slack (Lex's channel) reads mrkdwn, not the widget's markdown
         # fulfilment turns (a request filed, listed, cancelled) are worth a line; dialog-hook turns, the
         # bulk of the traffic, only at DEBUG: one JSON line costs ~40% of a warm dialog-hook invocation
         source = lex.text(event.get("invocationSource"))

@@ -99,6 +99,7 @@ def trigger_fulfil(turn: StaffTurn) -> Json:
     stored = turn.app.store.create(request, audit)
     if stored.id == request_id:
         turn.app.record("BackupsRequested", {})
+        turn.app.announce(stored)
     turn.audit("filed", f"target={target}", request_id=stored.id)
     return turn.close(
         "Fulfilled", [turn.say("backup_filed", id=stored.id, target=_target_text(turn, target))]

@@ -350,6 +350,7 @@ def fulfil(app: App, event: Mapping[str, Any]) -> Json:
         return conflict(turn, meeting)
     if stored.id == request_id:
         app.record("RequestsCreated", {})
+        app.announce(stored)
     details = stored.meeting
     assert details is not None
     local = details.start_utc.astimezone(turn.zone)

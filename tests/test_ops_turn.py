@@ -103,3 +103,11 @@ def test_an_over_long_line_is_cut_not_dropped() -> None:
 
 def test_nothing_to_say_still_says_something() -> None:
     assert fit([], "more") == ["more"]
+
+
+def test_a_gateway_token_carries_its_channel() -> None:
+    """Our Slack app signs its users' tokens with ``meety:channel`` = slack: their requests are Slack's."""
+    token = issue_token(KEY, "U024BE7LH", ["ops"], NOW, subject="slack:U024BE7LH", channel="slack")
+    caller = identify(turn(f"Bearer {token}"), LocalVerifier(KEY), NOW)
+    assert caller.identity is not None
+    assert (caller.channel, caller.identity.subject) == ("slack", "slack:U024BE7LH")

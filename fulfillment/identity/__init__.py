@@ -13,7 +13,7 @@ Public API:
 - ``verify_token(key, token, now, *, leeway=timedelta(0)) -> Identity``;
 - ``bearer_token(header) -> str``: the token in ``Bearer <jwt>``;
 - errors: ``InvalidToken`` (``.reason``), ``SigningKeyError``; both are ``MeetyError``;
-- constants: ``ISSUER``, ``AUDIENCE``, ``GROUPS_CLAIM``, ``DEFAULT_TTL``, ``KEY_FILE``;
+- constants: ``ISSUER``, ``AUDIENCE``, ``GROUPS_CLAIM``, ``CHANNEL_CLAIM``, ``DEFAULT_TTL``, ``KEY_FILE``;
 - chat turns (``fulfillment.identity.chat``): ``identify(event, verifier, now) -> Caller``, ``Caller``,
   ``TokenVerifier`` (protocol), ``LocalVerifier`` (the data dir's key), ``AUTHORIZATION``;
 - Cognito (``fulfillment.identity.cognito``): ``CognitoVerifier`` (user pool JWKS), ``KeysUnavailable``.
@@ -23,6 +23,7 @@ from fulfillment.identity.chat import AUTHORIZATION, Caller, LocalVerifier, Toke
 from fulfillment.identity.cognito import CognitoVerifier, KeysUnavailable
 from fulfillment.identity.tokens import (
     AUDIENCE,
+    CHANNEL_CLAIM,
     DEFAULT_TTL,
     GROUPS_CLAIM,
     ISSUER,
@@ -41,6 +42,7 @@ from fulfillment.identity.tokens import (
 __all__ = [
     "AUDIENCE",
     "AUTHORIZATION",
+    "CHANNEL_CLAIM",
     "DEFAULT_TTL",
     "GROUPS_CLAIM",
     "ISSUER",

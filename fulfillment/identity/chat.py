@@ -70,4 +70,4 @@ def identify(event: Mapping[str, Any], verifier: TokenVerifier, now: datetime) -
     except InvalidToken as exc:
         log.info("refused a chat token: %s", exc.reason)
         return Caller(None, "invalid_token", channel)
-    return Caller(identity, None, channel)
+    return Caller(identity, None, identity.channel or channel)

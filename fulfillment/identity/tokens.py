@@ -31,6 +31,8 @@ ROLES: frozenset[str] = frozenset(get_args(Role))
 ISSUER = "meety-local"
 AUDIENCE = "meety-admin"
 GROUPS_CLAIM = "cognito:groups"
+CHANNEL_CLAIM = "meety:channel"
+"""Set by a trusted gateway (our Slack app: ``slack``) so requests it files are the Slack user's."""
 ALGORITHM = "HS256"
 DEFAULT_TTL = timedelta(minutes=15)
 KEY_FILE = "signing-key"
@@ -63,6 +65,8 @@ class Identity:
     roles: frozenset[str]
     issuer: str
     expires_at: datetime
+    channel: str | None = None
+    """Where the user is (``slack``) when a gateway says so; None: the web (widget, portal)."""
 
     def has(self, role: Role) -> bool:
         return role in self.roles
@@ -128,6 +132,7 @@ def issue_token(
     ttl: timedelta = DEFAULT_TTL,
     *,
     subject: str | None = None,
+    channel: str | None = None,
 ) -> str:
     """A signed token for ``username`` valid from ``now`` for ``ttl``.
 
@@ -144,7 +149,7 @@ def issue_token(
     if ttl <= timedelta(0):
         raise ValueError("ttl must be positive")
     issued_at = int(_timestamp(now))
-    claims = {
+    claims: dict[str, Any] = {
         "iss": ISSUER,
         "aud": AUDIENCE,
         "sub": subject if subject is not None else username,
@@ -154,6 +159,8 @@ def issue_token(
         "exp": issued_at + int(ttl.total_seconds()),
         "jti": secrets.token_urlsafe(16),
     }
+    if channel is not None:
+        claims[CHANNEL_CLAIM] = channel
     return jwt.encode(claims, key, algorithm=ALGORITHM)
 
 
@@ -236,12 +243,16 @@ def _identity(claims: Mapping[str, Any], now: float, leeway: float) -> Identity:
         raise InvalidToken(f"missing claim {GROUPS_CLAIM}")
     if not isinstance(groups, list) or not all(isinstance(g, str) for g in groups):
         raise InvalidToken(f"bad claim {GROUPS_CLAIM}")
+    channel = claims.get(CHANNEL_CLAIM)
+    if channel is not None and (not isinstance(channel, str) or not channel.isalnum()):
+        raise InvalidToken(f"bad claim {CHANNEL_CLAIM}")
     return Identity(
         subject=subject,
         username=username,
         roles=frozenset(groups),
         issuer=claims["iss"],
         expires_at=datetime.fromtimestamp(expires, UTC),
+        channel=channel,
     )
 
 
