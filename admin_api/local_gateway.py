@@ -1,6 +1,7 @@
 """The admin API on ``meety serve``: what API Gateway and Cognito do in AWS, done locally.
 
-- Every request under ``/admin/api`` becomes an HTTP API v2 event for the same ``lambda_handler``.
+- Every request under ``/admin/api`` becomes an HTTP API v2 event for the same ``lambda_handler``
+  (``admin_api.starlette_bridge.call_lambda``, shared with the Slack routes).
 - Like the HTTP API's JWT authorizer, the gateway verifies the bearer token (local signing key) before
   the Lambda runs, answers 401 itself when it is missing or bad, and passes the verified claims in the
   event. Health and the API description stay public, as they are routes without an authorizer in AWS.
@@ -22,8 +23,8 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
-from admin_api.events import http_api_event, response_parts
 from admin_api.login_limits import LoginLimiter
+from admin_api.starlette_bridge import Handler, call_lambda, read_body, too_large
 from admin_api.users import UserStore
 from fulfillment.identity import InvalidToken, bearer_token, issue_token, verify_token
 
@@ -33,7 +34,6 @@ PUBLIC = frozenset({f"{PREFIX}/health", f"{PREFIX}/openapi.json", f"{PREFIX}/swa
 MAX_BODY = 64 * 1024
 TOKEN_TTL = timedelta(minutes=15)
 UNAUTHORIZED = {"message": "Unauthorized: sign in and send 'Authorization: Bearer <token>'"}
-Handler = Callable[[dict[str, Any], Any], dict[str, Any]]
 
 
 @dataclass(frozen=True)
@@ -53,9 +53,9 @@ class Gateway:
         ]
 
     async def login(self, request: Request) -> Response:
-        body = await _small_body(request)
+        body = await read_body(request, MAX_BODY)
         if body is None:
-            return JSONResponse({"message": "the body is larger than 64 KB"}, status_code=413)
+            return too_large(MAX_BODY)
         try:
             given = json.loads(body)
         except ValueError:
@@ -95,27 +95,7 @@ class Gateway:
             claims = self._verified_claims(request.headers.get("authorization", ""))
             if claims is None:
                 return JSONResponse(UNAUTHORIZED, status_code=401, headers={"WWW-Authenticate": "Bearer"})
-        body = await _small_body(request)
-        if body is None:
-            return JSONResponse({"message": "the body is larger than 64 KB"}, status_code=413)
-        event = http_api_event(
-            method=request.method,
-            path=path,
-            raw_query=request.url.query,
-            headers=[(k.decode("latin-1"), v.decode("latin-1")) for k, v in request.headers.raw],
-            body=body,
-            source_ip=request.client.host if request.client else "127.0.0.1",
-            claims=claims,
-            now=self.clock(),
-        )
-        result = await run_in_threadpool(self.handler, event, None)
-        status, headers, content = response_parts(result)
-        response = Response(content=content, status_code=status)
-        for name, value in headers:
-            if name.lower() == "content-length":
-                continue
-            response.headers.append(name, value)
-        return response
+        return await call_lambda(request, self.handler, limit=MAX_BODY, claims=claims, now=self.clock())
 
     def _verified_claims(self, header: str) -> dict[str, Any] | None:
         try:
@@ -130,15 +110,3 @@ class Gateway:
             "iss": identity.issuer,
             "exp": int(identity.expires_at.timestamp()),
         }
-
-
-async def _small_body(request: Request) -> bytes | None:
-    """The body, or None when it is over ``MAX_BODY`` (read in chunks: a huge upload is not buffered)."""
-    chunks: list[bytes] = []
-    size = 0
-    async for chunk in request.stream():
-        size += len(chunk)
-        if size > MAX_BODY:
-            return None
-        chunks.append(chunk)
-    return b"".join(chunks)

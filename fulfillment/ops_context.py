@@ -70,7 +70,16 @@ def build_verifier(settings: FulfillmentSettings) -> TokenVerifier:
         from fulfillment.identity.cognito import CognitoVerifier
 
         assert settings.cognito_user_pool_id is not None  # the settings refuse cognito without it
-        return CognitoVerifier(settings.cognito_user_pool_id, settings.client_ids())
+        cognito = CognitoVerifier(settings.cognito_user_pool_id, settings.client_ids())
+        if settings.gateway_key_parameter is None:
+            return cognito
+        import boto3
+
+        from fulfillment.identity.gateway import IssuerVerifier, key_from_ssm
+        from fulfillment.identity.tokens import ISSUER
+
+        gateway = LocalVerifier(key_from_ssm(boto3.client("ssm"), settings.gateway_key_parameter))
+        return IssuerVerifier({cognito.issuer: cognito, ISSUER: gateway})
     from fulfillment.identity.tokens import load_or_create_key
 
     return LocalVerifier(load_or_create_key(Path(settings.data_dir)))

@@ -147,6 +147,9 @@ class FulfillmentSettings(BaseModel):
     """``MEETY_AUTH``: who signs chat tokens: ``local`` (the data dir's key) or ``cognito`` (a user pool)."""
     cognito_user_pool_id: str | None = None
     """``MEETY_COGNITO_USER_POOL_ID``: e.g. ``us-east-1_AbC123``; required with ``MEETY_AUTH=cognito``."""
+    gateway_key_parameter: str | None = None
+    """``MEETY_GATEWAY_KEY_PARAMETER``: with Cognito, the SSM SecureString holding the key our Slack app
+    signs its users' tokens with; those tokens are then accepted beside Cognito's."""
     cognito_client_ids: str = ""
     """``MEETY_COGNITO_CLIENT_IDS``: the app client ids whose tokens are accepted, comma-separated."""
 

@@ -71,9 +71,22 @@ class Turn:
 
 
 def gateway_key() -> bytes:
-    """The local gateway signing key: the data dir's key (``MEETY_DATA_DIR``, default ``.meety``), read
-    on first use and kept."""
+    """The key Slack users' tokens are signed with, read on first use and kept: in AWS the SSM SecureString
+    ``MEETY_GATEWAY_KEY_PARAMETER`` names (the code hook trusts the same one), locally the data dir's key
+    (``MEETY_DATA_DIR``, default ``.meety``), which ``meety serve``'s code hook verifies."""
+    parameter = os.environ.get("MEETY_GATEWAY_KEY_PARAMETER")
+    if parameter:
+        return _ssm_key(parameter)
     return _key(Path(os.environ.get("MEETY_DATA_DIR", ".meety")).resolve())
+
+
+@functools.cache
+def _ssm_key(parameter: str) -> bytes:
+    import boto3
+
+    from fulfillment.identity.gateway import key_from_ssm
+
+    return key_from_ssm(boto3.client("ssm"), parameter)
 
 
 @functools.cache

@@ -128,9 +128,9 @@ ADMIN = LambdaPackage(
     handlers=("admin_api.handler.lambda_handler",),
     packages=("admin_api", "fulfillment"),
     modules=BOT_MODULES,
-    # ``meety serve``'s Starlette adapter, and the Slack app: it runs with ``meety serve`` and is not part of
-    # the deployed stack yet (docs/slack.md), so slack_sdk stays out of the zip too
-    exclude=("admin_api/local_gateway.py", "admin_api/slack/*"),
+    # ``meety serve``'s Starlette adapter and bridge, and the Slack app: it runs with ``meety serve`` and is
+    # not part of the deployed stack yet (docs/slack.md), so slack_sdk stays out of the zip too
+    exclude=("admin_api/local_gateway.py", "admin_api/starlette_bridge.py", "admin_api/slack/*"),
     requirements=ADMIN_REQUIREMENTS,
 )
 PACKAGES = (FULFILLMENT, ADMIN)
