@@ -5,6 +5,9 @@ variable                       meaning
 =============================  =====================================================================
 MEETY_SLACK_SIGNING_SECRET     the app's signing secret; unset: every Slack route answers 404
 MEETY_SLACK_BOT_TOKEN          the bot token (``xoxb-...``) for the Web API
+MEETY_SLACK_SIGNING_SECRET_PARAMETER, MEETY_SLACK_BOT_TOKEN_PARAMETER
+                               (AWS) SSM SecureString names holding those two; when set, the value is
+                               read from SSM (decrypted) instead of the plain variable
 MEETY_SLACK_ADMIN_CHANNEL      where new pending requests are posted with Approve / Reject buttons
 MEETY_SLACK_ROLES              Slack user id -> Meety roles: ``U012AB3CD:admin,U045ABCDE:ops+viewer``
 MEETY_SLACK_API_URL            the Web API base URL (default: slack_sdk's ``https://slack.com/api/``);
@@ -21,9 +24,10 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
+from typing import Any
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -65,13 +69,31 @@ class SlackSettings:
         return ZoneInfo(self.host_timezone)
 
 
-def load_slack_settings(environ: Mapping[str, str] | None = None) -> SlackSettings:
-    """``SlackSettings`` from ``environ`` (default ``os.environ``); ``SettingsError`` names a bad variable."""
+def load_slack_settings(
+    environ: Mapping[str, str] | None = None, ssm_client: Callable[[], Any] | None = None
+) -> SlackSettings:
+    """``SlackSettings`` from ``environ`` (default ``os.environ``); ``SettingsError`` names a bad variable.
+
+    The signing secret and the bot token come from SSM when ``*_PARAMETER`` names their SecureStrings (as
+    in AWS, where secrets stay out of the function's environment): one ``ssm`` client, made only then
+    (``ssm_client`` makes it; default boto3's), reads them decrypted, once per call.
+    """
     env = os.environ if environ is None else environ
 
     def get(name: str) -> str | None:
         value = env.get(PREFIX + name, "").strip()
         return value or None
+
+    client: Any = None
+
+    def secret(name: str) -> str | None:
+        nonlocal client
+        parameter = get(f"{name}_PARAMETER")
+        if parameter is None:
+            return get(name)
+        if client is None:
+            client = (ssm_client or _boto3_ssm)()
+        return _read_parameter(client, parameter, f"{PREFIX}{name}_PARAMETER")
 
     channel = get("ADMIN_CHANNEL")
     if channel is not None and not _CHANNEL.fullmatch(channel):
@@ -89,8 +111,8 @@ def load_slack_settings(environ: Mapping[str, str] | None = None) -> SlackSettin
     except (ZoneInfoNotFoundError, ValueError, OSError):
         raise SettingsError(f"MEETY_HOST_TIMEZONE: '{zone}' is not an IANA time zone") from None
     return SlackSettings(
-        signing_secret=get("SIGNING_SECRET"),
-        bot_token=get("BOT_TOKEN"),
+        signing_secret=secret("SIGNING_SECRET"),
+        bot_token=secret("BOT_TOKEN"),
         admin_channel=channel,
         roles=parse_roles(env.get(PREFIX + "ROLES", "")),
         api_url=_url(get("API_URL"), "API_URL"),
@@ -134,3 +156,25 @@ def _url(value: str | None, name: str) -> str | None:
     if parts.scheme not in ("http", "https") or not parts.netloc:
         raise SettingsError(f"{PREFIX}{name}: '{value}' is not an http:// or https:// URL")
     return value
+
+
+def _boto3_ssm() -> Any:
+    import boto3  # here: only a deployed Slack app reads its secrets from SSM
+
+    return boto3.client("ssm")
+
+
+def _read_parameter(client: Any, parameter: str, where: str) -> str:
+    """The decrypted value of the SecureString ``parameter``; ``SettingsError`` (never the value) if not."""
+    from botocore.exceptions import BotoCoreError, ClientError
+
+    try:
+        value = client.get_parameter(Name=parameter, WithDecryption=True)["Parameter"]["Value"]
+    except (ClientError, BotoCoreError) as exc:
+        raise SettingsError(
+            f"{where}: cannot read the SSM parameter {parameter}: {type(exc).__name__}"
+        ) from None
+    text = str(value).strip()
+    if not text:
+        raise SettingsError(f"{where}: the SSM parameter {parameter} is empty")
+    return text

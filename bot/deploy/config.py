@@ -13,6 +13,22 @@ LAMBDA_RUNTIME = "python3.11"
 
 
 @dataclass(frozen=True)
+class SlackDeploy:
+    """Meety's own Slack app in the stack (``template_slack``). The parameters are SSM SecureString names
+    the operator creates before deploying (docs/slack.md); the stack reads them, it never holds a secret."""
+
+    signing_secret_parameter: str
+    bot_token_parameter: str
+    admin_channel: str
+    """``MEETY_SLACK_ADMIN_CHANNEL``: the channel id where pending requests are posted."""
+    roles: str
+    """``MEETY_SLACK_ROLES``: ``U012AB3CD:admin,U045ABCDE:ops+viewer``."""
+    gateway_key_parameter: str
+    """``MEETY_GATEWAY_KEY_PARAMETER``: the key the Slack app signs its users' tokens with, the code hook
+    verifies them with."""
+
+
+@dataclass(frozen=True)
 class DeployConfig:
     stack: str
     region: str
@@ -29,6 +45,8 @@ class DeployConfig:
     lambda_environment: Mapping[str, str] = field(default_factory=dict)
     """Extra ``MEETY_*`` settings for the Lambdas (host zone, working hours...), from the operator's env."""
     runtime: str = LAMBDA_RUNTIME
+    slack: SlackDeploy | None = None
+    """Meety's Slack app (its Lambda, role and two public routes); None: not deployed."""
 
 
 @dataclass(frozen=True)

@@ -28,7 +28,7 @@ from bot.build import compile_project
 from bot.deploy import names
 from bot.deploy.aws import Clients, DeployError
 from bot.deploy.changeset import execute, prepare, summary
-from bot.deploy.config import Artifacts, DeployConfig, TemplateContext
+from bot.deploy.config import Artifacts, DeployConfig, SlackDeploy, TemplateContext
 from bot.deploy.progress import Console
 from bot.deploy.storage import (
     artifacts_bucket_name,
@@ -133,6 +133,38 @@ def deploy_config(
             for name in LAMBDA_SETTINGS
             if environ.get(f"MEETY_{name}")
         },
+        slack=slack_deploy(stack, environ),
+    )
+
+
+def slack_deploy(stack: str, environ: Mapping[str, str]) -> SlackDeploy | None:
+    """Meety's Slack app, when the operator names its admins channel (``MEETY_SLACK_ADMIN_CHANNEL``).
+
+    The SecureStrings default to ``/meety/<stack>/...`` (docs/slack.md: the operator creates them first);
+    ``MEETY_SLACK_SIGNING_SECRET_PARAMETER``, ``MEETY_SLACK_BOT_TOKEN_PARAMETER`` and
+    ``MEETY_GATEWAY_KEY_PARAMETER`` name others. Nothing here calls AWS.
+    """
+    channel = environ.get("MEETY_SLACK_ADMIN_CHANNEL", "").strip()
+    if not channel:
+        return None
+    from admin_api.slack.settings import parse_roles  # the same check the Slack app makes at start
+    from bot.errors import SettingsError
+
+    roles = environ.get("MEETY_SLACK_ROLES", "").strip()
+    try:
+        parse_roles(roles)
+    except SettingsError as exc:
+        raise DeployError(str(exc)) from None
+
+    def parameter(variable: str, default: str) -> str:
+        return environ.get(variable, "").strip() or f"/meety/{stack}/{default}"
+
+    return SlackDeploy(
+        signing_secret_parameter=parameter("MEETY_SLACK_SIGNING_SECRET_PARAMETER", "slack-signing-secret"),
+        bot_token_parameter=parameter("MEETY_SLACK_BOT_TOKEN_PARAMETER", "slack-bot-token"),
+        admin_channel=channel,
+        roles=roles,
+        gateway_key_parameter=parameter("MEETY_GATEWAY_KEY_PARAMETER", "gateway-key"),
     )
 
 

@@ -59,11 +59,9 @@ LOCAL_ONLY = frozenset(
         "uvicorn",
         "httptools",
         "uvloop",
-        "slack-sdk",
     }
 )
-"""pyproject dependencies the Lambda code never imports: the local runtime, NLU and HTTP server use them,
-and the Slack app, which ``meety serve`` runs and the stack does not deploy yet."""
+"""pyproject dependencies the Lambda code never imports: the local runtime, NLU and HTTP server use them."""
 
 FULFILLMENT_REQUIREMENTS = (
     "pydantic>=2.7,<3",
@@ -83,10 +81,12 @@ ADMIN_REQUIREMENTS = (
     "pyjwt>=2.8",
     "aws-lambda-powertools[tracer]>=3.0",
     "icalendar>=6",
+    "slack-sdk>=3.27",
 )
-"""The same, but PyJWT without ``cryptography`` (4.8 MB less zip): in AWS the HTTP API's JWT
-authorizer verifies Cognito's tokens before the admin Lambda runs, which only reads the claims; the
-shared ``fulfillment.identity`` code imports ``jwt`` lazily, and HS256 (local tokens) still works."""
+"""The same plus ``slack_sdk`` (the Slack app's Lambda runs from this zip), but PyJWT without
+``cryptography`` (4.8 MB less zip): in AWS the HTTP API's JWT authorizer verifies Cognito's tokens before
+the admin Lambda runs, which only reads the claims; the shared ``fulfillment.identity`` code imports
+``jwt`` lazily, and HS256 (local tokens, and the gateway tokens the Slack app signs) still works."""
 
 BOT_MODULES = ("bot", "bot.errors", "bot.catalog")
 """The only ``bot`` modules the Lambda code imports (``bot/__init__.py`` is a docstring)."""
@@ -125,12 +125,16 @@ FULFILLMENT = LambdaPackage(
 )
 ADMIN = LambdaPackage(
     name="admin",
-    handlers=("admin_api.handler.lambda_handler",),
+    handlers=("admin_api.handler.lambda_handler", "admin_api.slack.handler.lambda_handler"),
     packages=("admin_api", "fulfillment"),
     modules=BOT_MODULES,
-    # ``meety serve``'s Starlette adapter and bridge, and the Slack app: it runs with ``meety serve`` and is
-    # not part of the deployed stack yet (docs/slack.md), so slack_sdk stays out of the zip too
-    exclude=("admin_api/local_gateway.py", "admin_api/starlette_bridge.py", "admin_api/slack/*"),
+    # ``meety serve``'s Starlette adapter and bridge, and the Slack app's Starlette routes (they mount the
+    # Slack handler on ``meety serve``; in AWS the HTTP API calls it directly)
+    exclude=(
+        "admin_api/local_gateway.py",
+        "admin_api/starlette_bridge.py",
+        "admin_api/slack/local_routes.py",
+    ),
     requirements=ADMIN_REQUIREMENTS,
 )
 PACKAGES = (FULFILLMENT, ADMIN)

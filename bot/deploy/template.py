@@ -39,6 +39,7 @@ def fragment_builders() -> list[Callable[[TemplateContext], Fragment]]:
         template_core,
         template_lex,
         template_monitoring,
+        template_slack,
         template_web,
     )
 
@@ -47,6 +48,7 @@ def fragment_builders() -> list[Callable[[TemplateContext], Fragment]]:
         template_lex.fragment,
         template_auth.fragment,
         template_api.fragment,
+        template_slack.fragment,
         template_web.fragment,
         template_monitoring.fragment,
     ]

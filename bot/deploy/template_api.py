@@ -96,20 +96,22 @@ def authorizer() -> Json:
     }
 
 
-def integration() -> Json:
+def integration(function: str = names.ADMIN_FUNCTION) -> Json:
+    """A Lambda proxy integration (payload 2.0) of the function with logical id ``function``."""
     return {
         "Type": "AWS::ApiGatewayV2::Integration",
         "Properties": {
             "ApiId": _ref(names.HTTP_API),
             "IntegrationType": "AWS_PROXY",
-            "IntegrationUri": {"Fn::GetAtt": [names.ADMIN_FUNCTION, "Arn"]},
+            "IntegrationUri": {"Fn::GetAtt": [function, "Arn"]},
             "PayloadFormatVersion": "2.0",
             "TimeoutInMillis": 29000,
         },
     }
 
 
-def route(route_key: str, *, protected: bool) -> Json:
+def route(route_key: str, *, protected: bool, target: str = names.HTTP_API_INTEGRATION) -> Json:
+    """``route_key`` -> the integration ``target``; ``protected``: behind the JWT authorizer."""
     auth: Json = (
         {"AuthorizationType": "JWT", "AuthorizerId": _ref(names.HTTP_API_AUTHORIZER)}
         if protected
@@ -120,7 +122,7 @@ def route(route_key: str, *, protected: bool) -> Json:
         "Properties": {
             "ApiId": _ref(names.HTTP_API),
             "RouteKey": route_key,
-            "Target": {"Fn::Sub": f"integrations/${{{names.HTTP_API_INTEGRATION}}}"},
+            "Target": {"Fn::Sub": f"integrations/${{{target}}}"},
             **auth,
         },
     }
@@ -155,17 +157,17 @@ def stage() -> Json:
     }
 
 
-def invoke_permission() -> Json:
+def invoke_permission(function: str = names.ADMIN_FUNCTION, prefix: str = PREFIX) -> Json:
+    """This API may invoke ``function``: any stage and method, only paths under ``prefix``."""
     return {
         "Type": "AWS::Lambda::Permission",
         "Properties": {
             "Action": "lambda:InvokeFunction",
-            "FunctionName": {"Fn::GetAtt": [names.ADMIN_FUNCTION, "Arn"]},
+            "FunctionName": {"Fn::GetAtt": [function, "Arn"]},
             "Principal": "apigateway.amazonaws.com",
-            # this API, any stage and method, only paths under the prefix
             "SourceArn": {
                 "Fn::Sub": "arn:${AWS::Partition}:execute-api:${AWS::Region}:${AWS::AccountId}:"
-                f"${{{names.HTTP_API}}}/*/*{PREFIX}/*"
+                f"${{{names.HTTP_API}}}/*/*{prefix}/*"
             },
         },
     }

@@ -1,5 +1,8 @@
 """The stack's data and compute: the requests table, the three Lambdas, their roles, logs and schedule.
 
+Its helpers (``lambda_role``, ``log_group``, ``lambda_function``, the statement builders) also make the
+Slack app's function in ``template_slack``.
+
 - ``TABLE``: exactly ``dynamodb_store.create_table``'s layout, on demand, with PITR, TTL and encryption.
   ``DeletionPolicy``/``UpdateReplacePolicy`` ``Retain``: requests and their audit trail outlive the stack;
   ``meety destroy`` (or a change replacing the table) leaves it behind, and deleting it is a manual act.
@@ -32,7 +35,12 @@ LOG_RETENTION_DAYS = 30
 SWEEP_SCHEDULE = "rate(5 minutes)"
 METRICS_NAMESPACE = "Meety"
 """``fulfillment.handler.NAMESPACE``: where the code hook's EMF metrics land."""
-SERVICES = {"fulfillment": "meety-fulfillment", "admin-api": "meety-admin-api", "sweeper": "meety-sweeper"}
+SERVICES = {
+    "fulfillment": "meety-fulfillment",
+    "admin-api": "meety-admin-api",
+    "sweeper": "meety-sweeper",
+    "slack": "meety-slack",  # template_slack's function, when the Slack app is deployed
+}
 """``POWERTOOLS_SERVICE_NAME`` per function, as each one's logger names itself (the metrics' dimension)."""
 SNAPSHOT_PREFIX = "meety-"
 """``fulfillment.ops.backups.snapshot_name``: every snapshot and backup Meety makes starts with this."""
@@ -43,6 +51,8 @@ TABLE_ACTIONS = tuple(
 )
 """TransactWriteItems has no IAM action: each item is authorised as its Put, Update or Delete. No
 ConditionCheckItem (the store conditions Puts and Updates, it never writes a ConditionCheck item), no Scan."""
+ADMIN_ZIP = frozenset({"admin-api", "slack"})
+"""The functions that run from the admin zip (``bot.deploy.package.ADMIN``); the others from fulfillment's."""
 _FUNCTIONS = (  # (suffix, logical id, role, log group, handler, timeout s)
     ("fulfillment", names.FULFILLMENT_FUNCTION, names.FULFILLMENT_ROLE, names.FULFILLMENT_LOGS,
      "fulfillment.handler.lambda_handler", 25),
@@ -67,6 +77,23 @@ def arn(service: str, resource: str) -> Json:
 
 def allow(sid: str, actions: list[str], resources: list[Any]) -> Json:
     return {"Sid": sid, "Effect": "Allow", "Action": actions, "Resource": resources}
+
+
+def parameter_arn(name: str) -> Json:
+    """An SSM parameter's ARN: ``/meety/x`` and ``meety/x`` are both ``...:parameter/meety/x``."""
+    return arn("ssm", f"parameter/{name.removeprefix('/')}")
+
+
+def gateway_key_statements(ctx: TemplateContext) -> list[Json]:
+    """Reading the gateway key (the code hook verifies, the Slack app signs): that one parameter only.
+
+    No ``kms:Decrypt``: a SecureString under the AWS managed key ``aws/ssm`` is decrypted for any principal
+    of the account that SSM serves (its key policy says so); a customer managed key would need a grant.
+    """
+    if ctx.config.slack is None:
+        return []
+    key = parameter_arn(ctx.config.slack.gateway_key_parameter)
+    return [allow("ReadGatewayKey", ["ssm:GetParameter"], [key])]
 
 
 def _keys(prefix: str) -> list[Json]:
@@ -117,6 +144,8 @@ def environment(ctx: TemplateContext, service: str) -> dict[str, Any]:
         owned["MEETY_BACKUP_TARGETS"] = ",".join(str(t) for t in config.backup_targets)
     if config.mail_from:
         owned.update({"MEETY_MAILER": "ses", "MEETY_MAIL_FROM": config.mail_from})
+    if config.slack and service in (SERVICES["fulfillment"], SERVICES["slack"]):
+        owned["MEETY_GATEWAY_KEY_PARAMETER"] = config.slack.gateway_key_parameter
     extra = {k: v for k, v in config.lambda_environment.items() if k not in owned and k not in LOCAL_ONLY}
     return dict(sorted({**extra, **owned}.items()))
 
@@ -190,7 +219,9 @@ def ops_read_statements(ctx: TemplateContext) -> list[Json]:
     return out + backup_statements(config.backup_targets, start=False)
 
 
-def _role(ctx: TemplateContext, suffix: str, statements: list[Json]) -> Json:
+def lambda_role(ctx: TemplateContext, suffix: str, statements: list[Json]) -> Json:
+    """The function ``<stack>-<suffix>``'s role: trusted by Lambda, writing its own log group, and
+    ``statements``."""
     logs = arn("logs", f"log-group:/aws/lambda/{function_name(ctx, suffix)}:log-stream:*")
     own_logs = allow("OwnLogGroup", ["logs:CreateLogStream", "logs:PutLogEvents"], [logs])
     trust = {"Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"}, "Action": "sts:AssumeRole"}
@@ -205,9 +236,34 @@ def _role(ctx: TemplateContext, suffix: str, statements: list[Json]) -> Json:
     }
 
 
-def _function(ctx: TemplateContext, suffix: str, role: str, logs: str, handler: str, timeout: int) -> Json:
+def log_group(ctx: TemplateContext, suffix: str) -> Json:
+    return {
+        "Type": "AWS::Logs::LogGroup",
+        # Delete, explicitly: a retained group would block re-creating the stack (same function name)
+        "DeletionPolicy": "Delete",
+        "UpdateReplacePolicy": "Delete",
+        "Properties": {
+            "LogGroupName": f"/aws/lambda/{function_name(ctx, suffix)}",
+            "RetentionInDays": LOG_RETENTION_DAYS,
+        },
+    }
+
+
+def lambda_function(
+    ctx: TemplateContext,
+    suffix: str,
+    role: str,
+    logs: str,
+    handler: str,
+    timeout: int,
+    environment_extra: dict[str, Any] | None = None,
+) -> Json:
+    """The function ``<stack>-<suffix>`` (its zip by ``ADMIN_ZIP``), after its log group, with ``role``."""
     artifacts = ctx.artifacts
-    key = artifacts.admin_key if suffix == "admin-api" else artifacts.fulfillment_key
+    key = artifacts.admin_key if suffix in ADMIN_ZIP else artifacts.fulfillment_key
+    variables = environment(ctx, SERVICES[suffix])
+    if environment_extra:
+        variables = dict(sorted({**variables, **environment_extra}.items()))
     return {
         "Type": "AWS::Lambda::Function",
         "DependsOn": [logs],  # the log group exists before the function can write its first line
@@ -221,7 +277,7 @@ def _function(ctx: TemplateContext, suffix: str, role: str, logs: str, handler: 
             "Timeout": timeout,
             "Code": {"S3Bucket": artifacts.bucket, "S3Key": key},
             "Role": {"Fn::GetAtt": [role, "Arn"]},
-            "Environment": {"Variables": environment(ctx, SERVICES[suffix])},
+            "Environment": {"Variables": variables},
         },
     }
 
@@ -232,24 +288,15 @@ def fragment(ctx: TemplateContext) -> Fragment:
     mail = mail_statements(config.mail_from)
     policies = {
         # the code hook mails when an approved meeting is cancelled (the invite is withdrawn)
-        "fulfillment": table_statements() + ops_read_statements(ctx) + mail,
+        "fulfillment": table_statements() + ops_read_statements(ctx) + mail + gateway_key_statements(ctx),
         "admin-api": table_statements() + runner + mail,  # approving a backup starts it at once
         "sweeper": table_statements() + runner,  # starts approved backups nobody started, settles others
     }
     resources: Json = {names.TABLE: _table()}
     for suffix, function, role, logs, handler, timeout in _FUNCTIONS:
-        resources[role] = _role(ctx, suffix, policies[suffix])
-        resources[logs] = {
-            "Type": "AWS::Logs::LogGroup",
-            # Delete, explicitly: a retained group would block re-creating the stack (same function name)
-            "DeletionPolicy": "Delete",
-            "UpdateReplacePolicy": "Delete",
-            "Properties": {
-                "LogGroupName": f"/aws/lambda/{function_name(ctx, suffix)}",
-                "RetentionInDays": LOG_RETENTION_DAYS,
-            },
-        }
-        resources[function] = _function(ctx, suffix, role, logs, handler, timeout)
+        resources[role] = lambda_role(ctx, suffix, policies[suffix])
+        resources[logs] = log_group(ctx, suffix)
+        resources[function] = lambda_function(ctx, suffix, role, logs, handler, timeout)
     resources[names.SWEEPER_SCHEDULE] = {
         "Type": "AWS::Events::Rule",
         "Properties": {
