@@ -1,8 +1,8 @@
 """Shared pieces of the deploy tests: the real Lambda zips, and an offline AWS for ``meety deploy``.
 
 For ``tests/test_deploy_package_*``: ``builds`` (the real zips, vendored once per session: both the zip
-tests and the bare-runtime acceptance run use it), ``or_skip`` for a pip failure (a skip outside CI, a
-failure under ``CI=true``) and ``runtime_imports``, the imports a module runs.
+tests and the bare-runtime acceptance run use it), ``or_skip`` for a pip failure (it fails
+the test, in CI and out) and ``runtime_imports``, the imports a module runs.
 
 For ``tests/test_deploy_deployer_*``: the names and outputs of a ``demo`` stack, the fakes (packager,
 template builder), the ``world`` of stubbed botocore clients with its console, ``web_source`` and ``run``
@@ -17,7 +17,6 @@ import ast
 import dataclasses
 import hashlib
 import io
-import os
 import time
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -40,9 +39,6 @@ from bot.deploy.package import BuiltZip, package_all
 from bot.deploy.progress import Console
 from bot.deploy.vendor import PipFailed
 from tests.conftest import REPO, ProjectFactory
-
-IN_CI = os.environ.get("CI") == "true"
-
 
 # -- the Lambda zips: imports, and the real builds (vendored once per session) ----------------------------
 
@@ -99,9 +95,9 @@ class Builds:
 
 
 def or_skip(error: PipFailed) -> NoReturn:
-    if IN_CI:
-        raise error
-    pytest.skip(f"cannot vendor the Lambda dependencies here (offline, nothing cached?): {error}")
+    """A pip failure fails the test, in CI and out: the zips are part of what ``make test`` checks, and
+    pip reaching the package registry (or its cache) is part of the machine ``make test`` needs."""
+    raise error
 
 
 _SESSION: dict[str, Builds | PipFailed] = {}
