@@ -77,6 +77,9 @@ def test_captures_on_the_project_bot(project: dict[str, LocaleNlu]) -> None:
     assert topic[0] == "la revisión de diseño"
 
 
+_OPENED: list[str] | None = None
+
+
 def _audit(event: str, args: tuple[object, ...]) -> None:
     if _OPENED is not None and event == "open" and isinstance(args[0], str | bytes | Path):
         _OPENED.append(str(Path(args[0] if not isinstance(args[0], bytes) else args[0].decode()).resolve()))
