@@ -5,10 +5,9 @@ from __future__ import annotations
 
 from admin_api.routes import Services
 from fulfillment.app import clock_from, open_store
-from fulfillment.backup_runner import BackupRunner
+from fulfillment.backup_runner import aws_backup_runner
 from fulfillment.domain.decisions import Decisions
 from fulfillment.mail_notifier import MailNotifier
-from fulfillment.ops.clients import AwsClients
 from fulfillment.ops_context import open_ops_audit
 from fulfillment.settings import load_fulfillment_settings
 
@@ -17,7 +16,7 @@ def build_services() -> Services:
     settings = load_fulfillment_settings()
     clock = clock_from(settings)
     store = open_store(settings)
-    runner = BackupRunner(store, AwsClients(), clock)
+    runner = aws_backup_runner(store, clock)
     decisions = Decisions(store, MailNotifier(clock), clock, on_approved=runner.on_approved)
     # the bot's ops audit trail lives beside the requests (same SQLite file or DynamoDB table and client)
     ops_audit = open_ops_audit(settings, getattr(store, "client", None))

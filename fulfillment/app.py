@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from fulfillment.domain import DynamoRequestStore, Request, RequestStore, SqliteRequestStore
 from fulfillment.domain.decisions import NoNotifier, Notifier
 from fulfillment.scheduling import SchedulingRules
-from fulfillment.settings import FulfillmentSettings
+from fulfillment.settings import FulfillmentSettings, StoreLocation
 from fulfillment.texts import Texts
 
 if TYPE_CHECKING:
@@ -94,11 +94,14 @@ def open_store(settings: FulfillmentSettings) -> RequestStore:
         path = Path(location.path)
         path.parent.mkdir(parents=True, exist_ok=True)
         return SqliteRequestStore(path)
-    import boto3  # only on AWS: keeps a SQLite cold start cheap
-
-    kwargs: dict[str, Any] = {}
-    if location.endpoint:
-        kwargs["endpoint_url"] = location.endpoint
-    client = boto3.client("dynamodb", **kwargs)
+    client = dynamodb_client(location)
     assert location.table is not None
     return DynamoRequestStore(location.table, client)
+
+
+def dynamodb_client(location: StoreLocation) -> Any:
+    """The boto3 client for a ``dynamodb://`` store (its endpoint, e.g. DynamoDB Local, when given)."""
+    import boto3  # only on AWS: keeps a SQLite cold start cheap
+
+    kwargs: dict[str, Any] = {"endpoint_url": location.endpoint} if location.endpoint else {}
+    return boto3.client("dynamodb", **kwargs)

@@ -157,3 +157,10 @@ def _known_arn(details: BackupDetails) -> str | None:
     """DynamoDB backups are found by ARN once known; before that (and for RDS) by their derived name."""
     snapshot = details.snapshot_id
     return snapshot if snapshot and snapshot.startswith("arn:") else None
+
+
+def aws_backup_runner(store: RequestStore, clock: Callable[[], datetime]) -> BackupRunner:
+    """The runner the admin API and the sweep use: boto3 clients built on first use."""
+    from fulfillment.ops.clients import AwsClients
+
+    return BackupRunner(store, AwsClients(), clock)

@@ -95,9 +95,8 @@ def open_ops_audit(settings: FulfillmentSettings, dynamodb_client: Any = None) -
     from fulfillment.domain.dynamodb_ops_audit import DynamoOpsAudit
 
     if dynamodb_client is None:
-        import boto3
+        from fulfillment.app import dynamodb_client as client_for
 
-        kwargs: dict[str, Any] = {"endpoint_url": location.endpoint} if location.endpoint else {}
-        dynamodb_client = boto3.client("dynamodb", **kwargs)
+        dynamodb_client = client_for(location)
     assert location.table is not None
     return DynamoOpsAudit(location.table, dynamodb_client)

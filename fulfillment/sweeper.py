@@ -16,7 +16,7 @@ from aws_lambda_powertools import Metrics
 from aws_lambda_powertools.metrics import MetricUnit
 
 from fulfillment.app import Clock, clock_from, open_store
-from fulfillment.backup_runner import BackupRunner
+from fulfillment.backup_runner import BackupRunner, aws_backup_runner
 from fulfillment.domain import RequestStore, expire_due
 from fulfillment.logs import masked_logger
 from fulfillment.settings import load_fulfillment_settings
@@ -49,18 +49,12 @@ def queue_age(store: RequestStore, now: datetime) -> float:
     return 0.0 if oldest is None else max(0.0, (now - oldest.created_at).total_seconds())
 
 
-def backup_runner(store: RequestStore, clock: Clock) -> BackupRunner:
-    from fulfillment.ops.clients import AwsClients
-
-    return BackupRunner(store, AwsClients(), clock)
-
-
 @metrics.log_metrics
 def lambda_handler(event: Any, context: Any) -> dict[str, float]:
     settings = load_fulfillment_settings()
     store = open_store(settings)
     clock = clock_from(settings)
-    expired = sweep(store, clock(), backup_runner(store, clock))
+    expired = sweep(store, clock(), aws_backup_runner(store, clock))
     age = queue_age(store, clock())
     metrics.add_metric(name=QUEUE_AGE_METRIC, unit=MetricUnit.Seconds, value=age)
     return {"expired": expired, "pending_age_seconds": age}
@@ -85,7 +79,7 @@ class PeriodicSweep:
         settings = load_fulfillment_settings()
         store = open_store(settings)
         clock = clock_from(settings)
-        return cls(store, clock, interval, backup_runner(store, clock))
+        return cls(store, clock, interval, aws_backup_runner(store, clock))
 
     def start(self) -> PeriodicSweep:
         self._thread.start()

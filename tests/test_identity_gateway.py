@@ -12,11 +12,11 @@ from datetime import UTC, datetime
 
 import boto3
 import pytest
-from moto import mock_aws
 
 from fulfillment.identity import Identity, InvalidToken, LocalVerifier, issue_token
 from fulfillment.identity.gateway import GatewayKeyError, IssuerVerifier, key_from_ssm
 from fulfillment.identity.tokens import ISSUER
+from tests.ops_support import fake_aws_account
 
 NOW = datetime(2026, 11, 20, 9, 0, tzinfo=UTC)
 KEY = bytes(range(32))
@@ -72,9 +72,7 @@ def test_an_issuer_nobody_trusts_is_refused() -> None:
 
 @pytest.fixture
 def ssm(monkeypatch: pytest.MonkeyPatch) -> Iterator[object]:
-    for name, value in {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing"}.items():
-        monkeypatch.setenv(name, value)
-    with mock_aws():
+    with fake_aws_account(monkeypatch, "eu-west-1"):
         yield boto3.client("ssm", region_name="eu-west-1")
 
 

@@ -16,7 +16,6 @@ from typing import Any
 
 import boto3
 import pytest
-from moto import mock_aws
 
 from admin_api import handler as admin_handler
 from admin_api.routes import Services
@@ -28,6 +27,7 @@ from fulfillment.ops.backups import snapshot_name
 from fulfillment.ops.clients import AwsClients
 from tests.admin_api_support import Api
 from tests.ops_intents_support import OpsWorld, call, event, ops_world, said, state
+from tests.ops_support import fake_aws_account
 from tests.runtime_support import NOW
 
 TRIGGER = "trigger_backup_fulfillment.json"
@@ -64,14 +64,7 @@ class Scene:
 
 @pytest.fixture
 def scene(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Scene]:
-    for name, value in {
-        "AWS_ACCESS_KEY_ID": "testing",
-        "AWS_SECRET_ACCESS_KEY": "testing",
-        "AWS_DEFAULT_REGION": "us-east-1",
-    }.items():
-        monkeypatch.setenv(name, value)
-    monkeypatch.delenv("AWS_PROFILE", raising=False)
-    with mock_aws():
+    with fake_aws_account(monkeypatch):
         rds = boto3.client("rds", region_name="us-east-1")
         rds.create_db_instance(
             DBInstanceIdentifier="orders-db",

@@ -19,19 +19,12 @@ from fulfillment.ops.backups import REQUEST_TAG, backup_progress, snapshot_name,
 from fulfillment.ops.clients import AwsClients
 from fulfillment.targets import BackupTarget
 from tests.ops_backups_support import ANALYTICS, NAME, ORDERS, RID, SESSIONS, TABLE_ARN
+from tests.ops_support import fake_aws_account
 
 
 @pytest.fixture
 def aws(monkeypatch: pytest.MonkeyPatch) -> Iterator[AwsClients]:
-    for key, value in {
-        "AWS_ACCESS_KEY_ID": "testing",
-        "AWS_SECRET_ACCESS_KEY": "testing",
-        "AWS_SESSION_TOKEN": "testing",
-        "AWS_DEFAULT_REGION": "us-east-1",
-    }.items():
-        monkeypatch.setenv(key, value)
-    monkeypatch.delenv("AWS_PROFILE", raising=False)
-    with mock_aws():
+    with fake_aws_account(monkeypatch):
         yield AwsClients(region="us-east-1")
 
 

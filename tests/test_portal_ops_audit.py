@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
-from fulfillment.domain.ops_audit import ANONYMOUS, OpsAuditEntry, Outcome
+from fulfillment.domain.ops_audit import ANONYMOUS, OpsAuditEntry
 from fulfillment.domain.sqlite_ops_audit import SqliteOpsAudit
 from tests.portal_support import (
     ADMIN_PASSWORD,
@@ -35,10 +35,11 @@ from tests.portal_support import browser as browser
 from tests.portal_support import page as page
 from tests.portal_support import portal as portal
 from tests.portal_support import problems as problems
+from tests.test_admin_api_ops_audit import SESSION
+from tests.test_admin_api_ops_audit import entry as audit_entry
 
 SERVER_NOW = datetime.fromisoformat("2026-11-18T10:00:00-05:00")
 """``meety serve``'s pinned clock in ``tests.serve_support.start``: the API's default 'to'."""
-SESSION = "sess-private-7d2"
 COLUMNS = ["Time", "Intent", "Outcome", "Actor", "Channel", "Detail", "Request"]
 
 
@@ -50,40 +51,40 @@ class Trail:
     too_old: OpsAuditEntry
 
 
-def turn(
-    at: datetime,
-    intent: str,
-    outcome: Outcome,
-    actor: str,
-    *,
-    detail: str | None = None,
-    request_id: str | None = None,
-) -> OpsAuditEntry:
-    return OpsAuditEntry.new(
-        at=at,
-        intent=intent,
-        outcome=outcome,
-        actor=actor,
-        subject=None if actor == ANONYMOUS else f"subject-{actor}",
-        channel="web",
-        session_id=SESSION,
-        detail=detail,
-        request_id=request_id,
-    )
-
-
 @pytest.fixture(scope="module")
 def trail(portal: Portal) -> Trail:
     """Five entries in the default window (one linked to a seeded request) and one a day too old."""
     linked = portal.seeded.approved
     newest_first = [
-        turn(SERVER_NOW - timedelta(minutes=5), "DeployStatus", "answered", "ada", detail="pipeline=web"),
-        turn(SERVER_NOW - timedelta(minutes=30), "AlarmStatus", "refused", ANONYMOUS, detail=XSS),
-        turn(SERVER_NOW - timedelta(hours=3), "RequestBackup", "filed", "grace", request_id=linked),
-        turn(SERVER_NOW - timedelta(days=2), "BackupStatus", "failed", "ada", detail="error=timeout"),
-        turn(SERVER_NOW - timedelta(days=6), "DeployStatus", "answered", "vic"),
+        audit_entry(
+            SERVER_NOW - timedelta(minutes=5),
+            "DeployStatus",
+            outcome="answered",
+            actor="ada",
+            detail="pipeline=web",
+        ),
+        audit_entry(
+            SERVER_NOW - timedelta(minutes=30), "AlarmStatus", outcome="refused", actor=ANONYMOUS, detail=XSS
+        ),
+        audit_entry(
+            SERVER_NOW - timedelta(hours=3),
+            "RequestBackup",
+            outcome="filed",
+            actor="grace",
+            request_id=linked,
+        ),
+        audit_entry(
+            SERVER_NOW - timedelta(days=2),
+            "BackupStatus",
+            outcome="failed",
+            actor="ada",
+            detail="error=timeout",
+        ),
+        audit_entry(SERVER_NOW - timedelta(days=6), "DeployStatus", outcome="answered", actor="vic"),
     ]
-    too_old = turn(SERVER_NOW - timedelta(days=8), "AlarmStatus", "answered", "ada", detail="too old")
+    too_old = audit_entry(
+        SERVER_NOW - timedelta(days=8), "AlarmStatus", outcome="answered", actor="ada", detail="too old"
+    )
     record(portal.db, [*newest_first, too_old])
     return Trail(newest_first, too_old)
 

@@ -11,33 +11,22 @@ from typing import Any
 
 import pytest
 
-from bot.runtime.codehook import LocalLambdaContext, check_reply
+from bot.runtime.codehook import LocalLambdaContext
 from fulfillment import handler, lex
 from fulfillment.app import LOCALES_DIR, App, build_app, open_store
 from fulfillment.handler import lambda_handler
 from fulfillment.settings import load_fulfillment_settings
 from fulfillment.slack_replies import PLATFORM, for_channel, to_mrkdwn
 from fulfillment.texts import Texts
-from tests.runtime_support import NOW, meety_bot
+from tests.runtime_support import NOW
+from tests.test_fulfillment_events import load, valid
 
-EVENTS = Path(__file__).parent / "events"
 SLACK = {PLATFORM: "Slack"}
 # the conflict message with the markup the widget draws, so the Slack turn has something to redraw
 CONFLICT = (
     "Sorry, **{time}** on {date} is _already_ taken & "
     "[the calendar](https://example.com/cal?d={date}&v=w) says so."
 )
-
-
-def load(name: str) -> dict[str, Any]:
-    return json.loads((EVENTS / name).read_text(encoding="utf-8"))  # type: ignore[no-any-return]
-
-
-def valid(reply: dict[str, Any], locale: str = "en_US") -> dict[str, Any]:
-    bot_locale = meety_bot().locale(locale)
-    assert bot_locale is not None
-    check_reply(reply, bot_locale)
-    return reply
 
 
 @pytest.fixture

@@ -10,10 +10,10 @@ from typing import Any
 
 import boto3
 import pytest
-from moto import mock_aws
 
 from admin_api.slack.settings import load_slack_settings
 from bot.errors import SettingsError
+from tests.ops_support import fake_aws_account
 
 SIGNING_PARAMETER = "/meety/test/slack-signing-secret"
 BOT_PARAMETER = "/meety/test/slack-bot-token"
@@ -26,15 +26,7 @@ ENV = {
 
 @pytest.fixture(name="ssm")
 def fake_ssm(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
-    for key, value in {
-        "AWS_ACCESS_KEY_ID": "testing",
-        "AWS_SECRET_ACCESS_KEY": "testing",
-        "AWS_SESSION_TOKEN": "testing",
-        "AWS_DEFAULT_REGION": "us-east-1",
-    }.items():
-        monkeypatch.setenv(key, value)
-    monkeypatch.delenv("AWS_PROFILE", raising=False)
-    with mock_aws():
+    with fake_aws_account(monkeypatch):
         yield boto3.client("ssm", region_name="us-east-1")
 
 
