@@ -7,7 +7,7 @@ PACKAGES := bot intents fulfillment admin_api
 CHROMIUM ?= /usr/bin/chromium
 SUDO     := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test lint typecheck unit browser build clean chat sandbox bench-runtime bench-lambda bench-admin bench-packages
+.PHONY: run test lint typecheck unit browser build clean chat sandbox bench-runtime bench-lambda bench-admin bench-packages bench-nlu
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -76,6 +76,11 @@ bench-admin: $(VENV)/.installed
 ## make bench-packages: the Lambda zips' sizes against the 10 MB budget.
 bench-packages: $(VENV)/.installed
 	$(BIN)/python bench/lambda_packages.py
+
+## make bench-nlu: CLINC150 and SNIPS 2017 through the local runtime, beside the published numbers
+## (needs ../shared, or MEETY_SHARED_DIR; writes bench/results/nlu.json and the table in docs/benchmarks.md).
+bench-nlu: $(VENV)/.installed
+	$(BIN)/python bench/nlu.py --docs docs/benchmarks.md
 
 clean:
 	rm -rf $(VENV) build .pytest_cache .mypy_cache .ruff_cache

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import importlib.util
-import sys
 from pathlib import Path
 
 import pytest
@@ -12,6 +11,7 @@ from bot.build import compile_project
 from bot.runtime.nlu import LocaleNlu, train_locale
 from bot.settings import BuildSettings
 from tests.conftest import REPO
+from tests.file_audit import opened_files, under
 
 EN_US = [
     ("can you set up a call with John tomorrow", "ScheduleMeeting"),
@@ -77,36 +77,21 @@ def test_captures_on_the_project_bot(project: dict[str, LocaleNlu]) -> None:
     assert topic[0] == "la revisión de diseño"
 
 
-_OPENED: list[str] | None = None
-
-
-def _audit(event: str, args: tuple[object, ...]) -> None:
-    if _OPENED is not None and event == "open" and isinstance(args[0], str | bytes | Path):
-        _OPENED.append(str(Path(args[0] if not isinstance(args[0], bytes) else args[0].decode()).resolve()))
-
-
 def test_nothing_reads_the_held_out_benchmark(shared_dir: Path) -> None:
     # GIVEN every file opened while training, interpreting and loading the quick benchmark's data
-    global _OPENED
-    sys.addaudithook(_audit)
     spec = importlib.util.spec_from_file_location("nlu_quick", REPO / "bench" / "nlu_quick.py")
     assert spec is not None
     assert spec.loader is not None
     quick = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(quick)
-    _OPENED = []
-    try:
+    with opened_files() as opened:
         train, val, _, _ = quick.load(shared_dir)
         nlu = train_locale(quick.locale_from(train[:3000]))
         nlu.interpret(val[0][0])
         nlu.capture(val[0][1], val[0][0])
-        opened = list(_OPENED)
-    finally:
-        _OPENED = None
     # THEN the CLINC150 train/validation files were read, and nothing under shared/bench
     assert any(p.endswith("clinc150/train.json") for p in opened)
-    held_out = str((shared_dir / "bench").resolve())
-    assert not [p for p in opened if p.startswith(held_out)]
+    assert not under(opened, shared_dir / "bench")
     sources = [*sorted((REPO / "bot" / "runtime" / "nlu").glob("*.py")), REPO / "bench" / "nlu_quick.py"]
     for source in sources:
         text = source.read_text(encoding="utf-8")
